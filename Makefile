@@ -1,0 +1,106 @@
+# iracer: build, test and install. `make` builds; `make check` is the test command.
+VERSION = 0.1.0
+
+PREFIX ?= /usr/local
+MANPREFIX ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/iracer
+DESTDIR ?=
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARNINGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla
+ALL_CPPFLAGS = -D_GNU_SOURCE -DIRACER_VERSION='"$(VERSION)"' $(CPPFLAGS)
+ALL_CFLAGS = $(WARNINGS) $(CFLAGS)
+
+# `make SAN=1` builds the AddressSanitizer + UBSan variant beside the normal one.
+ifeq ($(SAN),1)
+OUT ?= bin/asan
+OBJ ?= build/asan
+ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_LDFLAGS = -fsanitize=address,undefined
+else
+OUT ?= bin
+OBJ ?= build/obj
+endif
+
+# A program is src/iracer-*.c or src/ws-bridge.c; every other src/*.c is a shared module.
+PROGS = $(sort $(basename $(notdir $(wildcard src/iracer-*.c src/ws-bridge.c))))
+MAINS = $(addprefix src/,$(addsuffix .c,$(PROGS)))
+MODULES = $(filter-out $(MAINS),$(wildcard src/*.c))
+MODULE_OBJS = $(patsubst src/%.c,$(OBJ)/%.o,$(MODULES))
+SCRIPTS = $(filter-out %.jq %.md,$(wildcard scripts/iracer-*))
+
+LIBS_iracer-send = -lbluetooth
+LIBS_iracer-sim = -lbluetooth
+LIBS_ws-bridge = -lwebsockets
+
+# Debian packages, by what needs them (tools/install-deps installs the missing ones).
+DEPS_BUILD = gcc make pkg-config libc6-dev libbluetooth-dev libwebsockets-dev
+DEPS_TEST = bats bats-assert bats-support jq socat python3 python3-websockets mandoc \
+	shellcheck libxml2-utils openssl procps psmisc util-linux
+DEPS_DEMO = jq
+
+BATS = bats
+
+.PHONY: all check test test-san deps lint install uninstall clean fmt demo
+
+all: $(addprefix $(OUT)/,$(PROGS))
+
+$(OBJ)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(OBJ)/libiracer.a: $(MODULE_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(OUT)/%: $(OBJ)/%.o $(OBJ)/libiracer.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $(SAN_LDFLAGS) -o $@ $< $(OBJ)/libiracer.a $(LIBS_$*) -lm
+
+-include $(wildcard $(OBJ)/*.d)
+
+deps:
+	@tools/install-deps $(DEPS_BUILD) $(DEPS_TEST)
+
+# The test command: install what is missing, build with warnings as errors, lint,
+# run the suite, then run the same suite again on the sanitizer build.
+check: deps
+	$(MAKE) all
+	$(MAKE) lint
+	IRACER_BIN=$(CURDIR)/bin $(BATS) tests
+	$(MAKE) SAN=1 all
+	IRACER_BIN=$(CURDIR)/bin/asan \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86 \
+	$(BATS) tests
+
+test: all
+	IRACER_BIN=$(CURDIR)/bin $(BATS) tests
+
+lint:
+	@for m in man/*.1; do mandoc -Tlint -W warning "$$m" || exit 1; done
+	shellcheck -x $(SCRIPTS) tools/install-deps .ci/run $(wildcard tests/*.bash)
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(DATADIR)
+	for p in $(PROGS); do install -m 755 bin/$$p $(DESTDIR)$(PREFIX)/bin/$$p; done
+	for s in $(SCRIPTS); do install -m 755 $$s $(DESTDIR)$(PREFIX)/bin/; done
+	for m in man/*.1; do install -m 644 $$m $(DESTDIR)$(MANPREFIX)/man1/; done
+	if [ -f scripts/json2cmd.jq ]; then install -m 644 scripts/json2cmd.jq $(DESTDIR)$(DATADIR)/; fi
+	if [ -d scripts/routes ]; then mkdir -p $(DESTDIR)$(DATADIR)/routes && \
+		install -m 755 scripts/routes/* $(DESTDIR)$(DATADIR)/routes/; fi
+	if [ -d www ] && [ -n "$$(ls www)" ]; then mkdir -p $(DESTDIR)$(DATADIR)/www && \
+		cp -R www/. $(DESTDIR)$(DATADIR)/www/; fi
+
+uninstall:
+	for p in $(PROGS) $(notdir $(SCRIPTS)); do rm -f $(DESTDIR)$(PREFIX)/bin/$$p; done
+	for m in man/*.1; do rm -f $(DESTDIR)$(MANPREFIX)/man1/$$(basename $$m); done
+	rm -rf $(DESTDIR)$(DATADIR)
+
+fmt:
+	clang-format -i src/*.c src/*.h
+
+clean:
+	rm -rf bin build
