@@ -67,3 +67,8 @@ wait_exit() {
 # Debian's python3 (with python3-websockets), not whatever python3 is first on PATH.
 PY=/usr/bin/python3
 export PY
+
+# A free TCP port on 127.0.0.1 (the kernel picks one; nothing else is ever a target).
+free_port() {
+	"$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
