@@ -267,7 +267,7 @@ static void run_live(struct sim *s, struct listener *l, int fd, int64_t start,
 {
 	char peer[128], what[DESCRIBE_MAX];
 	struct pollfd pfd;
-	int r;
+	int r, count = 0;
 
 	while (!stop_signal && !s->failed) {
 		int waiting = l != NULL && fd < 0;
@@ -287,7 +287,7 @@ static void run_live(struct sim *s, struct listener *l, int fd, int64_t start,
 				continue;
 			}
 			set_nonblock(fd, 1);
-			warnx("connected: %s", peer);
+			warnx("connection %d %s", ++count, peer);
 			continue;
 		}
 		if (take_bytes(s, fd, start))

@@ -128,13 +128,13 @@ int listen_accept(struct listener *l, char *peer, size_t n)
 		fd = accept4(l->fd, (struct sockaddr *)&rc, &len, SOCK_CLOEXEC);
 		if (fd >= 0) {
 			ba2str(&rc.rc_bdaddr, addr);
-			snprintf(peer, n, "%s", addr);
+			snprintf(peer, n, "from %s", addr);
 		}
 		return fd;
 	default:
 		fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd >= 0)
-			snprintf(peer, n, "unix:%s", l->path);
+			snprintf(peer, n, "on unix:%s", l->path);
 		return fd;
 	}
 }

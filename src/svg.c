@@ -215,6 +215,31 @@ static void write_path(FILE *f, const struct track *t, double top, double u)
 	fputs("</g>\n", f);
 }
 
+/* Arrowheads along the path, every spacing cm, pointing the way the car went. */
+static void write_arrows(FILE *f, const struct track *t, double top, double u)
+{
+	double spacing = fmax(60, 18 * u), next = spacing / 2, done = 0;
+	char colour[8];
+	size_t i;
+
+	fputs("<g class=\"arrows\">\n", f);
+	for (i = 0; i < t->n; i++) {
+		const struct track_seg *s = &t->seg[i];
+		double len = 100 * fabs(s->mo.v) * s->dt;
+		speed_colour(top > 0 ? fabs(s->mo.v) / top : 0, colour, sizeof(colour));
+		for (; next <= done + len; next += spacing) {
+			struct pose p = pose_advance(s->from, s->mo, (next - done) / len * s->dt);
+			double deg = heading_degrees(p.heading) + (s->mo.v < 0 ? 180 : 0);
+			fprintf(f, "<path transform=\"translate(%.1f %.1f) rotate(%.1f)\" "
+				   "d=\"M%.2f 0 L%.2f %.2f L%.2f 0 L%.2f %.2f Z\" fill=\"%s\"/>\n",
+				clean(sx(p.x)), clean(sy(p.y)), clean(-deg), 1.7 * u, -1.4 * u,
+				-1.5 * u, -0.6 * u, -1.4 * u, 1.5 * u, colour);
+		}
+		done += len;
+	}
+	fputs("</g>\n", f);
+}
+
 /* A small car seen from above, nose towards its heading. */
 static void write_car(FILE *f, struct pose p, double len)
 {
@@ -339,6 +364,7 @@ int svg_write(FILE *f, const struct track *t, struct pose final, const struct sv
 	write_grid(f, &b, u);
 	write_title(f, &b, final, info, u);
 	write_path(f, t, info->top_speed, u);
+	write_arrows(f, t, info->top_speed, u);
 	write_start(f, u);
 	write_car(f, final, car);
 	write_legend(f, &b, info, u);
