@@ -42,7 +42,7 @@ static const char help_text[] =
 	"      --svg FILE          write the driven path as an SVG picture on exit\n"
 	"      --title TEXT        the picture's title (default: iracer-sim)\n"
 	"      --top-speed M/S     ground speed at speed level 15 (default 1.5)\n"
-	"      --dead-speed LEVEL  levels below this do not move the car (default 5)\n"
+	"      --dead-speed LEVEL  levels up to this one do not move the car (default 5)\n"
 	"      --radius M          turning radius of forward/backward-left/right (default 0.6)\n"
 	"  -v, --verbose           log every byte on stderr\n"
 	"  -h, --help              print this help and exit\n"
@@ -143,8 +143,12 @@ static void telemetry_line(struct sim *s, const uint8_t *byte)
 	}
 }
 
-/* Move the car to time t (ns), with a telemetry line at every tick on the way. */
-static void sim_advance(struct sim *s, int64_t t)
+/*
+ * Move the car to time t (ns), with a telemetry line at every tick on the
+ * way; a tick at t itself only when tick_at_end (a byte's own line at t
+ * would repeat it).
+ */
+static void sim_advance(struct sim *s, int64_t t, int tick_at_end)
 {
 	while (s->t < t) {
 		int64_t next = t;
@@ -157,7 +161,8 @@ static void sim_advance(struct sim *s, int64_t t)
 			err(EX_OSERR, "track");
 		model_step(&s->car, dt);
 		s->t = next;
-		if (next < t || (s->telemetry && moving(s) && s->last_line + s->tick == next))
+		if (next < t || (tick_at_end && s->telemetry && moving(s) &&
+				       s->last_line + s->tick == next))
 			telemetry_line(s, NULL);
 	}
 }
@@ -172,7 +177,7 @@ static void sim_byte(struct sim *s, uint8_t b, int64_t t)
 {
 	char what[DESCRIBE_MAX], now[DESCRIBE_MAX];
 
-	sim_advance(s, t);
+	sim_advance(s, t, 0);
 	if (s->verbose)
 		warnx("%.3f 0x%02x %s", (double)t / NS_PER_S, b, byte_describe(b, what, sizeof(what)));
 	if (model_command(&s->car, b) < 0)
@@ -277,7 +282,7 @@ static void run_live(struct sim *s, struct listener *l, int fd, int64_t start,
 			waitmask);
 		if (r < 0 && errno != EINTR)
 			err(EX_OSERR, "poll");
-		sim_advance(s, clock_now() - start);
+		sim_advance(s, clock_now() - start, 1);
 		if (r <= 0)
 			continue;
 		if (waiting) {
@@ -397,8 +402,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->params.top_speed = number("--top-speed", optarg, 0.01, 100);
 			break;
 		case OPT_DEAD:
-			if (parse_long(optarg, 0, 16, &level) < 0)
-				usage_error("--dead-speed: '%s' is not a level from 0 to 16", optarg);
+			if (parse_long(optarg, 0, 15, &level) < 0)
+				usage_error("--dead-speed: '%s' is not a level from 0 to 15", optarg);
 			o->params.dead_speed = (int)level;
 			break;
 		case OPT_RADIUS:
@@ -463,7 +468,7 @@ int main(int argc, char **argv)
 				start, &waitmask);
 			listen_close(&l);
 		}
-		sim_advance(&s, clock_now() - start);
+		sim_advance(&s, clock_now() - start, 0);
 	}
 
 	status = s.failed;

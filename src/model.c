@@ -15,7 +15,7 @@ void model_init(struct model *m, const struct model_params *p)
 
 static double ground_speed(const struct model_params *p, int level)
 {
-	if (level < p->dead_speed || level <= 0)
+	if (level <= p->dead_speed || level <= 0)
 		return 0;
 	return p->top_speed * level / SPEED_MAX;
 }

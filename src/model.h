@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #define MODEL_TOP_SPEED 1.5 /* m/s at speed level 15 */
-#define MODEL_DEAD_SPEED 5  /* levels below this do not move the car */
+#define MODEL_DEAD_SPEED 5  /* levels 1 to this do not move the car (owners' reports) */
 #define MODEL_RADIUS 0.6    /* m, turning radius of the arcs */
 
 struct model_params {
