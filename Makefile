@@ -80,7 +80,7 @@ test: all
 	IRACER_BIN=$(CURDIR)/bin $(BATS) tests
 
 lint:
-	@for m in man/*.1; do mandoc -Tlint -W warning "$$m" || exit 1; done
+	@for m in $(wildcard man/*.1); do mandoc -Tlint -W warning "$$m" || exit 1; done
 	shellcheck -x $(SCRIPTS) tools/install-deps .ci/run $(wildcard tests/*.bash)
 
 install: all
