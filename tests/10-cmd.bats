@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2016,SC2154 # sh -c scripts are single-quoted; run sets $stderr
 # iracer-cmd: text in, command bytes out, each when it is due.
 bats_require_minimum_version 1.5.0
 load helper
-# shellcheck disable=SC2016,SC2154 # sh -c scripts are single-quoted; run sets $stderr
 
 # Bytes iracer-cmd writes for the printf-format text $1 (options follow), as hex.
 bytes_of() {
