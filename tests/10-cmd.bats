@@ -438,7 +438,7 @@ iracer-cmd: dir: is a directory" ]
 	run "$BIN/iracer-cmd" --help
 	assert_success
 	printf '%s\n' "$output" | sed -n '1,3p' | sed 's/^usage: //; s/^ *//' >help-synopsis.txt
-	mandoc -Tascii -Owidth=200 "$TOP/man/iracer-cmd.1" | col -b >man.txt
+	mandoc -Tascii -Owidth=200 "$TOP/man/iracer-cmd.1" | sed "s/.\x08//g" >man.txt
 	sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' man.txt | grep iracer-cmd | sed 's/^ *//' >man-synopsis.txt
 	diff -u man-synopsis.txt help-synopsis.txt
 	printf '%s\n' "$output" | grep -o -- '--[a-z]*' | sort -u >help-options.txt
