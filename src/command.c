@@ -62,7 +62,8 @@ static const char *show(const struct token *t, char *buf, size_t n)
 	return buf;
 }
 
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(
+	char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -219,16 +220,16 @@ static int parse_drive(struct cursor *c, enum direction d, int speed, struct com
 	return parse_optional_duration(c, cmd, err, errlen);
 }
 
-static int parse_required(struct cursor *c, const char *what, const char *example,
-	struct token *t, char *err, size_t errlen)
+static int parse_required(struct cursor *c, const char *what, const char *example, struct token *t,
+	char *err, size_t errlen)
 {
 	if (!next_token(c, t))
 		return fail(err, errlen, "missing %s (like '%s')", what, example);
 	return 0;
 }
 
-static int parse_keyword(struct cursor *c, const struct token *word, int speed,
-	struct command *cmd, char *err, size_t errlen)
+static int parse_keyword(struct cursor *c, const struct token *word, int speed, struct command *cmd,
+	char *err, size_t errlen)
 {
 	char shown[SHOW_MAX + 4];
 	const char *hint;

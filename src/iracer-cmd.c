@@ -107,8 +107,8 @@ static void out(const void *buf, size_t n)
 static void out_described(uint8_t byte)
 {
 	char what[DESCRIBE_MAX], line[DESCRIBE_MAX + 8];
-	int n = snprintf(line, sizeof(line), "0x%02x %s\n", byte,
-		byte_describe(byte, what, sizeof(what)));
+	int n = snprintf(
+		line, sizeof(line), "0x%02x %s\n", byte, byte_describe(byte, what, sizeof(what)));
 
 	out(line, (size_t)n);
 }
