@@ -54,6 +54,13 @@ start_on_fifo() {
 	assert_output "1f 21 18 28 38 48 5c 68 78 80 00 57 ff"
 }
 
+@test "a route file with #!/usr/bin/env iracer-cmd runs by itself" {
+	printf '#!/usr/bin/env iracer-cmd\nforward 12 20ms\nfl 20ms\n' >hop.route
+	chmod +x hop.route
+	run bash -c "PATH='$BIN':\$PATH ./hop.route | od -An -tx1"
+	assert_output " 1c 58 00"
+}
+
 @test "the last line needs no newline" {
 	run bytes_of 'left\nright 3'
 	assert_output "38 43"
