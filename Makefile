@@ -43,7 +43,9 @@ DEPS_DEMO = jq
 
 BATS = bats
 
-.PHONY: all check test test-san deps lint install uninstall clean fmt demo
+.PHONY: all check test deps lint install uninstall clean fmt demo
+# keep object files between builds (they are intermediate in the pattern chain)
+.SECONDARY:
 
 all: $(addprefix $(OUT)/,$(PROGS))
 
