@@ -33,7 +33,7 @@ pty_path() {
 	run final x <<<$'0.000 0x1f forward 15\n2.000 0x00 stop'
 	assert_success
 	near "$output" 3.0 0.03
-	assert_equal "$output" 3.000
+	assert_equal "$output" 3
 	run final y <<<$'0.000 0x1f forward 15\n2.000 0x00 stop'
 	assert_equal "$output" 0
 }
@@ -45,7 +45,7 @@ pty_path() {
 	awk -v x="$x" -v y="$y" 'BEGIN { exit !(sqrt(x * x + y * y) <= 0.02) }'
 	# and on the way it really went round: half way it is 1.2 m to the left
 	run jq -r 'select(.t == 1.25) | "\(.y) \(.heading)"' tel
-	assert_output --regexp '^1\.2 (179\.|180|-179\.)'
+	assert_output --regexp '^1\.2 (179|180|-179)(\.[0-9])?$'
 }
 
 @test "a circle with another radius and top speed: --radius 1 --top-speed 3" {
@@ -126,7 +126,7 @@ $q 0x00 stop" >back
 	run jq -r 'select(.t == 1) | "\(.speed)"' tel
 	assert_output 0.8
 	# --rate changes the periodic lines; a stopped car sends none
-	run sh -c "printf '0 0x18 forward 8\n1 0x00 stop\n5 0x00 stop\n' | '$BIN/iracer-sim' --plan -j --rate 4 | wc -l"
+	run sh -c "printf '0 0x18 forward 8\n1 0x00 stop\n5 0x00 stop\n' | '$BIN/iracer-sim' --plan -j --rate 4 2>/dev/null | wc -l"
 	assert_output 6
 }
 
@@ -210,14 +210,16 @@ $q 0x00 stop" >back
 	for sig in INT TERM; do
 		mkfifo "in$sig"
 		# read-write: opening does not block, and the sim sees no EOF
-		exec 3<>"in$sig"
-		bg "$BIN/iracer-sim" -j --svg "out$sig.svg" <&3 >"tel$sig" 2>"err$sig"
-		pid=$BG_PID
-		printf '\x1c' >&3
+		exec 7<>"in$sig"
+		# not through bg: an async command's stdin would be /dev/null
+		"$BIN/iracer-sim" -j --svg "out$sig.svg" <&7 >"tel$sig" 2>"err$sig" &
+		pid=$!
+		BG_PIDS+=("$pid")
+		printf '\x1c' >&7
 		wait_until 5 grep -q '"0x1c"' "tel$sig"
 		kill -"$sig" "$pid"
 		wait_exit "$pid"
-		exec 3>&-
+		exec 7>&-
 		wait "$pid" || { echo "exit status $? on SIG$sig" >&2; return 1; }
 		xmllint --noout "out$sig.svg"
 		grep -q '^iracer-sim: distance [0-9.]* m, time [0-9.]* s, final x' "err$sig"
