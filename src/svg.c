@@ -265,11 +265,12 @@ static void write_car(FILE *f, struct pose p, double len)
 static void write_start(FILE *f, double u)
 {
 	fprintf(f, "<g class=\"start\">\n");
+	/* under the path and the car: a car that ends at the start leaves a halo */
 	fprintf(f, "<circle cx=\"0\" cy=\"0\" r=\"%.2f\" fill=\"#2ca02c\" stroke=\"#fff\" "
 		   "stroke-width=\"%.2f\"/>\n",
-		1.3 * u, 0.35 * u);
-	fprintf(f, "<path d=\"M%.2f 0 L%.2f %.2f L%.2f %.2f Z\" fill=\"#fff\"/>\n", 0.8 * u,
-		-0.5 * u, -0.6 * u, -0.5 * u, 0.6 * u);
+		2.0 * u, 0.35 * u);
+	fprintf(f, "<path d=\"M%.2f 0 L%.2f %.2f L%.2f %.2f Z\" fill=\"#fff\"/>\n", 1.2 * u,
+		-0.8 * u, -0.9 * u, -0.8 * u, 0.9 * u);
 	fputs("</g>\n", f);
 }
 
@@ -363,9 +364,9 @@ int svg_write(FILE *f, const struct track *t, struct pose final, const struct sv
 		b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0);
 	write_grid(f, &b, u);
 	write_title(f, &b, final, info, u);
+	write_start(f, u);
 	write_path(f, t, info->top_speed, u);
 	write_arrows(f, t, info->top_speed, u);
-	write_start(f, u);
 	write_car(f, final, car);
 	write_legend(f, &b, info, u);
 	fputs("</svg>\n", f);
