@@ -36,8 +36,10 @@ static const char help_text[] =
 	"  -l, --listen unix:PATH  listen on a UNIX stream socket, one connection at a time\n"
 	"  -p, --pty               create a pseudo-terminal (path on stderr), like /dev/rfcomm0\n"
 	"      --rfcomm CHANNEL    listen on a Bluetooth RFCOMM channel (1-30)\n"
-	"      --plan              read 'SECONDS BYTE COMMAND' plan lines, simulate in virtual time\n"
-	"  -j, --telemetry         JSON lines on stdout: one per byte, --rate per second while moving\n"
+	"      --plan              read 'SECONDS BYTE COMMAND' plan lines, simulate in virtual "
+	"time\n"
+	"  -j, --telemetry         JSON lines on stdout: one per byte, --rate per second while "
+	"moving\n"
 	"      --rate HZ           telemetry lines per second while moving (default 20)\n"
 	"      --svg FILE          write the driven path as an SVG picture on exit\n"
 	"      --title TEXT        the picture's title (default: iracer-sim)\n"
@@ -48,8 +50,17 @@ static const char help_text[] =
 	"  -h, --help              print this help and exit\n"
 	"      --version           print the version and exit\n";
 
-enum { OPT_RFCOMM = 256, OPT_PLAN, OPT_RATE, OPT_SVG, OPT_TITLE, OPT_TOP, OPT_DEAD, OPT_RADIUS,
-	OPT_VERSION };
+enum {
+	OPT_RFCOMM = 256,
+	OPT_PLAN,
+	OPT_RATE,
+	OPT_SVG,
+	OPT_TITLE,
+	OPT_TOP,
+	OPT_DEAD,
+	OPT_RADIUS,
+	OPT_VERSION
+};
 
 static const struct option long_options[] = {
 	{"listen", required_argument, NULL, 'l'},
@@ -162,7 +173,7 @@ static void sim_advance(struct sim *s, int64_t t, int tick_at_end)
 		model_step(&s->car, dt);
 		s->t = next;
 		if (next < t || (tick_at_end && s->telemetry && moving(s) &&
-				       s->last_line + s->tick == next))
+					s->last_line + s->tick == next))
 			telemetry_line(s, NULL);
 	}
 }
@@ -179,7 +190,8 @@ static void sim_byte(struct sim *s, uint8_t b, int64_t t)
 
 	sim_advance(s, t, 0);
 	if (s->verbose)
-		warnx("%.3f 0x%02x %s", (double)t / NS_PER_S, b, byte_describe(b, what, sizeof(what)));
+		warnx("%.3f 0x%02x %s", (double)t / NS_PER_S, b,
+			byte_describe(b, what, sizeof(what)));
 	if (model_command(&s->car, b) < 0)
 		warnx("byte 0x%02x: direction 0x%x is not one the car knows; ignored "
 		      "(still %s)",
@@ -198,8 +210,8 @@ static void summary(const struct sim *s)
 
 static int write_picture(const struct sim *s, const struct options *o)
 {
-	struct svg_info info = {o->title, o->params.top_speed, s->car.distance,
-		(double)s->t / NS_PER_S};
+	struct svg_info info = {
+		o->title, o->params.top_speed, s->car.distance, (double)s->t / NS_PER_S};
 	FILE *f = fopen(o->svg, "w");
 
 	if (f == NULL) {
@@ -267,8 +279,8 @@ static int take_bytes(struct sim *s, int fd, int64_t start)
  * Bytes arrive in real time from fd, or from connections accepted on l
  * when l is not NULL. Ends on EOF of a plain fd or on a signal.
  */
-static void run_live(struct sim *s, struct listener *l, int fd, int64_t start,
-	const sigset_t *waitmask)
+static void run_live(
+	struct sim *s, struct listener *l, int fd, int64_t start, const sigset_t *waitmask)
 {
 	char peer[128], what[DESCRIBE_MAX];
 	struct pollfd pfd;
@@ -278,8 +290,8 @@ static void run_live(struct sim *s, struct listener *l, int fd, int64_t start,
 		int waiting = l != NULL && fd < 0;
 		pfd = (struct pollfd){.fd = waiting ? l->fd : fd, .events = POLLIN};
 		int64_t tick = sim_next_tick(s);
-		r = clock_poll_until(&pfd, 1, tick == NO_DEADLINE ? NO_DEADLINE : start + tick,
-			waitmask);
+		r = clock_poll_until(
+			&pfd, 1, tick == NO_DEADLINE ? NO_DEADLINE : start + tick, waitmask);
 		if (r < 0 && errno != EINTR)
 			err(EX_OSERR, "poll");
 		sim_advance(s, clock_now() - start, 1);
@@ -297,8 +309,8 @@ static void run_live(struct sim *s, struct listener *l, int fd, int64_t start,
 		}
 		if (take_bytes(s, fd, start))
 			continue;
-		if (l == NULL)
-			return; /* end of input */
+		if (l == NULL || !listen_is_stream(l))
+			return; /* end of input; a pty whose master fails cannot recover */
 		/* a real car whose link drops keeps doing what it was told */
 		warnx("connection closed; the car keeps its last command (%s)",
 			byte_describe(s->car.byte, what, sizeof(what)));
@@ -315,8 +327,9 @@ static void open_source(const struct options *o, struct listener *l)
 	case SRC_UNIX:
 		if (listen_unix(l, o->unix_path) < 0) {
 			if (errno == EADDRINUSE)
-				errx(EX_UNAVAILABLE, "unix:%s: the path exists; not replacing it "
-						     "(remove it if it is a stale socket)",
+				errx(EX_UNAVAILABLE,
+					"unix:%s: the path exists; not replacing it "
+					"(remove it if it is a stale socket)",
 					o->unix_path);
 			err(EX_UNAVAILABLE, "unix:%s", o->unix_path);
 		}
@@ -330,8 +343,9 @@ static void open_source(const struct options *o, struct listener *l)
 	case SRC_RFCOMM:
 		if (listen_rfcomm(l, (int)o->channel) < 0) {
 			if (errno == EAFNOSUPPORT)
-				errx(EX_UNAVAILABLE, "rfcomm channel %ld: no Bluetooth in this "
-						     "kernel (%s)",
+				errx(EX_UNAVAILABLE,
+					"rfcomm channel %ld: no Bluetooth in this "
+					"kernel (%s)",
 					o->channel, strerror(errno));
 			err(EX_UNAVAILABLE, "rfcomm channel %ld", o->channel);
 		}
@@ -365,7 +379,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	long level;
 	int c;
 
-	*o = (struct options){.source = SRC_STDIN, .rate = 20,
+	*o = (struct options){.source = SRC_STDIN,
+		.rate = 20,
 		.params = {MODEL_TOP_SPEED, MODEL_DEAD_SPEED, MODEL_RADIUS}};
 	while ((c = getopt_long(argc, argv, "l:pjvh", long_options, NULL)) != -1) {
 		switch (c) {
@@ -403,7 +418,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_DEAD:
 			if (parse_long(optarg, 0, 15, &level) < 0)
-				usage_error("--dead-speed: '%s' is not a level from 0 to 15", optarg);
+				usage_error(
+					"--dead-speed: '%s' is not a level from 0 to 15", optarg);
 			o->params.dead_speed = (int)level;
 			break;
 		case OPT_RADIUS:
@@ -464,8 +480,9 @@ int main(int argc, char **argv)
 		if (o.source == SRC_STDIN) {
 			run_live(&s, NULL, STDIN_FILENO, start, &waitmask);
 		} else {
-			run_live(&s, &l, o.source == SRC_PTY ? listen_accept(&l, (char[8]){0}, 8) : -1,
-				start, &waitmask);
+			/* a pty is always "connected": writers come and go unseen */
+			int fd = o.source == SRC_PTY ? l.fd : -1;
+			run_live(&s, &l, fd, start, &waitmask);
 			listen_close(&l);
 		}
 		sim_advance(&s, clock_now() - start, 0);

@@ -14,8 +14,8 @@ enum listen_kind { LISTEN_UNIX, LISTEN_PTY, LISTEN_RFCOMM };
 
 struct listener {
 	enum listen_kind kind;
-	int fd;	   /* listening socket, or the pty master */
-	int slave; /* pty: our own slave fd, so the master never hangs up */
+	int fd;		/* listening socket, or the pty master */
+	int slave;	/* pty: our own slave fd, so the master never hangs up */
 	char path[108]; /* socket path we created, or the pty slave's path */
 	dev_t dev;	/* the socket file we created: removed only if still ours */
 	ino_t ino;

@@ -129,7 +129,8 @@ static void speed_colour(double f, char *buf, size_t n)
 	for (i = 1; i < sizeof(ramp) / sizeof(ramp[0]) - 1 && f > ramp[i].at; i++)
 		;
 	u = (f - ramp[i - 1].at) / (ramp[i].at - ramp[i - 1].at);
-	snprintf(buf, n, "#%02x%02x%02x", (int)lround(ramp[i - 1].r + u * (ramp[i].r - ramp[i - 1].r)),
+	snprintf(buf, n, "#%02x%02x%02x",
+		(int)lround(ramp[i - 1].r + u * (ramp[i].r - ramp[i - 1].r)),
 		(int)lround(ramp[i - 1].g + u * (ramp[i].g - ramp[i - 1].g)),
 		(int)lround(ramp[i - 1].b + u * (ramp[i].b - ramp[i - 1].b)));
 }
@@ -184,7 +185,8 @@ static void write_grid(FILE *f, const struct box *b, double u)
 			m * 100, b->y1, 0.6 * u, -0.8 * u, m);
 	for (m = (long)ceil(b->y0 / 100); m * 100 <= b->y1; m++)
 		if (m != 0)
-			fprintf(f, "<text x=\"%.1f\" y=\"%ld\" dx=\"%.1f\" dy=\"%.1f\">%ld m</text>\n",
+			fprintf(f,
+				"<text x=\"%.1f\" y=\"%ld\" dx=\"%.1f\" dy=\"%.1f\">%ld m</text>\n",
 				b->x0, m * 100, 0.6 * u, -0.6 * u, -m);
 	fputs("</g>\n", f);
 }
@@ -195,8 +197,9 @@ static void write_path(FILE *f, const struct track *t, double top, double u)
 	size_t i;
 	int j, n;
 
-	fprintf(f, "<g class=\"path\" fill=\"none\" stroke-width=\"%.2f\" "
-		   "stroke-linecap=\"round\" stroke-linejoin=\"round\">\n",
+	fprintf(f,
+		"<g class=\"path\" fill=\"none\" stroke-width=\"%.2f\" "
+		"stroke-linecap=\"round\" stroke-linejoin=\"round\">\n",
 		0.8 * u);
 	for (i = 0; i < t->n; i++) {
 		const struct track_seg *s = &t->seg[i];
@@ -230,8 +233,9 @@ static void write_arrows(FILE *f, const struct track *t, double top, double u)
 		for (; next <= done + len; next += spacing) {
 			struct pose p = pose_advance(s->from, s->mo, (next - done) / len * s->dt);
 			double deg = heading_degrees(p.heading) + (s->mo.v < 0 ? 180 : 0);
-			fprintf(f, "<path transform=\"translate(%.1f %.1f) rotate(%.1f)\" "
-				   "d=\"M%.2f 0 L%.2f %.2f L%.2f 0 L%.2f %.2f Z\" fill=\"%s\"/>\n",
+			fprintf(f,
+				"<path transform=\"translate(%.1f %.1f) rotate(%.1f)\" "
+				"d=\"M%.2f 0 L%.2f %.2f L%.2f 0 L%.2f %.2f Z\" fill=\"%s\"/>\n",
 				clean(sx(p.x)), clean(sy(p.y)), clean(-deg), 1.7 * u, -1.4 * u,
 				-1.5 * u, -0.6 * u, -1.4 * u, 1.5 * u, colour);
 		}
@@ -247,15 +251,18 @@ static void write_car(FILE *f, struct pose p, double len)
 
 	fprintf(f, "<g class=\"car\" transform=\"translate(%.1f %.1f) rotate(%.1f)\">\n",
 		clean(sx(p.x)), clean(sy(p.y)), clean(-heading_degrees(p.heading)));
-	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"%.1f\" "
-		   "fill=\"#d62728\" stroke=\"#5c1010\" stroke-width=\"%.2f\"/>\n",
+	fprintf(f,
+		"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"%.1f\" "
+		"fill=\"#d62728\" stroke=\"#5c1010\" stroke-width=\"%.2f\"/>\n",
 		-len / 2, -w / 2, len, w, 0.18 * len, 0.04 * len);
 	/* wheels */
 	fprintf(f, "<g fill=\"#222\">");
 	for (int i = 0; i < 4; i++)
-		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"%.1f\"/>",
-			(i < 2 ? 0.18 : -0.42) * len, (i % 2 ? w / 2 - 0.04 * len : -w / 2 - 0.08 * len),
-			0.24 * len, 0.12 * len, 0.04 * len);
+		fprintf(f,
+			"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"%.1f\"/>",
+			(i < 2 ? 0.18 : -0.42) * len,
+			(i % 2 ? w / 2 - 0.04 * len : -w / 2 - 0.08 * len), 0.24 * len, 0.12 * len,
+			0.04 * len);
 	fputs("</g>\n", f);
 	fprintf(f, "<path d=\"M%.1f 0 L%.1f %.1f L%.1f %.1f Z\" fill=\"#fff\"/>\n", 0.38 * len,
 		0.05 * len, -0.17 * len, 0.05 * len, 0.17 * len);
@@ -266,8 +273,9 @@ static void write_start(FILE *f, double u)
 {
 	fprintf(f, "<g class=\"start\">\n");
 	/* under the path and the car: a car that ends at the start leaves a halo */
-	fprintf(f, "<circle cx=\"0\" cy=\"0\" r=\"%.2f\" fill=\"#2ca02c\" stroke=\"#fff\" "
-		   "stroke-width=\"%.2f\"/>\n",
+	fprintf(f,
+		"<circle cx=\"0\" cy=\"0\" r=\"%.2f\" fill=\"#2ca02c\" stroke=\"#fff\" "
+		"stroke-width=\"%.2f\"/>\n",
 		2.0 * u, 0.35 * u);
 	fprintf(f, "<path d=\"M%.2f 0 L%.2f %.2f L%.2f %.2f Z\" fill=\"#fff\"/>\n", 1.2 * u,
 		-0.8 * u, -0.9 * u, -0.8 * u, 0.9 * u);
@@ -290,40 +298,48 @@ static void write_legend(FILE *f, const struct box *b, const struct svg_info *in
 	fprintf(f, "<g class=\"legend\" font-size=\"%.2f\" fill=\"#333\">\n", 2.4 * u);
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">speed</text>\n", x, y + 1.7 * u);
 	x += 8 * u;
-	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"%.1f\" "
-		   "fill=\"url(#speed)\"/>\n",
+	fprintf(f,
+		"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"%.1f\" "
+		"fill=\"url(#speed)\"/>\n",
 		x, y, bar, 2 * u, 0.5 * u);
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.2f\">0</text>\n", x, y + 5 * u,
 		2 * u);
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.2f\" text-anchor=\"end\">%.2g m/s</text>\n",
+	fprintf(f,
+		"<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.2f\" text-anchor=\"end\">%.2g "
+		"m/s</text>\n",
 		x + bar, y + 5 * u, 2 * u, info->top_speed);
 	x += bar + 4 * u;
-	fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#7e03a8\" "
-		   "stroke-width=\"%.2f\" stroke-dasharray=\"%.2f %.2f\"/>\n",
+	fprintf(f,
+		"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#7e03a8\" "
+		"stroke-width=\"%.2f\" stroke-dasharray=\"%.2f %.2f\"/>\n",
 		x, y + u, x + 7 * u, y + u, 0.8 * u, 1.6 * u, 1.4 * u);
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">reversing</text>\n", x + 8.5 * u, y + 1.7 * u);
 	x += 24 * u;
-	fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.2f\" fill=\"#2ca02c\"/>\n", x + u,
-		y + u, 1.1 * u);
+	fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.2f\" fill=\"#2ca02c\"/>\n", x + u, y + u,
+		1.1 * u);
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">start</text>\n", x + 3 * u, y + 1.7 * u);
 	x += 11 * u;
-	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"%.1f\" "
-		   "fill=\"#d62728\"/>\n",
+	fprintf(f,
+		"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"%.1f\" "
+		"fill=\"#d62728\"/>\n",
 		x, y, 3 * u, 1.8 * u, 0.4 * u);
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">end</text>\n", x + 4.2 * u, y + 1.7 * u);
 	fputs("</g>\n", f);
 }
 
-static void write_title(FILE *f, const struct box *b, struct pose final,
-	const struct svg_info *info, double u)
+static void write_title(
+	FILE *f, const struct box *b, struct pose final, const struct svg_info *info, double u)
 {
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.2f\" font-weight=\"bold\" "
-		   "fill=\"#222\">",
+	fprintf(f,
+		"<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.2f\" font-weight=\"bold\" "
+		"fill=\"#222\">",
 		b->x0 + 2 * u, b->y0 - 3.2 * u, 3.2 * u);
 	put_escaped(f, info->title ? info->title : "iracer-sim");
 	fputs("</text>\n", f);
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.2f\" fill=\"#555\" "
-		   "text-anchor=\"end\">%.2f m in %.1f s, ends at (%.2f, %.2f) heading %.0f\u00b0</text>\n",
+	fprintf(f,
+		"<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.2f\" fill=\"#555\" "
+		"text-anchor=\"end\">%.2f m in %.1f s, ends at (%.2f, %.2f) heading "
+		"%.0f\u00b0</text>\n",
 		b->x1 - 2 * u, b->y0 - 3.2 * u, 2.2 * u, info->distance, info->time,
 		fabs(final.x) < 0.005 ? 0 : final.x, fabs(final.y) < 0.005 ? 0 : final.y,
 		fabs(heading_degrees(final.heading)) < 0.5 ? 0 : heading_degrees(final.heading));
@@ -351,16 +367,19 @@ int svg_write(FILE *f, const struct track *t, struct pose final, const struct sv
 	bottom = 9 * u;
 
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"%.1f %.1f %.1f %.1f\" "
-		   "width=\"%.0f\" height=\"%.0f\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n",
-		b.x0, b.y0 - top, b.x1 - b.x0, b.y1 - b.y0 + top + bottom,
-		800.0, 800 * (b.y1 - b.y0 + top + bottom) / (b.x1 - b.x0));
+	fprintf(f,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"%.1f %.1f %.1f %.1f\" "
+		"width=\"%.0f\" height=\"%.0f\" font-family=\"DejaVu Sans, Helvetica, Arial, "
+		"sans-serif\">\n",
+		b.x0, b.y0 - top, b.x1 - b.x0, b.y1 - b.y0 + top + bottom, 800.0,
+		800 * (b.y1 - b.y0 + top + bottom) / (b.x1 - b.x0));
 	fprintf(f, "<title>");
 	put_escaped(f, info->title ? info->title : "iracer-sim");
 	fprintf(f, "</title>\n");
 	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fff\"/>\n",
 		b.x0, b.y0 - top, b.x1 - b.x0, b.y1 - b.y0 + top + bottom);
-	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#f7f9fb\"/>\n",
+	fprintf(f,
+		"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#f7f9fb\"/>\n",
 		b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0);
 	write_grid(f, &b, u);
 	write_title(f, &b, final, info, u);
