@@ -43,9 +43,9 @@ struct sender {
 	struct options o;
 	struct link_target target;
 	enum link_state state;
-	int fd;              /* the link; -1 when down */
-	int reading;         /* stdin is read once the first connect attempt is over */
-	int64_t start;       /* for the echo lines' t */
+	int fd;		     /* the link; -1 when down */
+	int reading;	     /* stdin is read once the first connect attempt is over */
+	int64_t start;	     /* for the echo lines' t */
 	int64_t retry_at;    /* LINK_DOWN: next attempt */
 	int64_t connect_end; /* LINK_CONNECTING: give up then */
 	int64_t backoff;
@@ -55,6 +55,7 @@ struct sender {
 };
 
 static volatile sig_atomic_t stop_signal;
+static sigset_t wait_mask; /* the signal mask with the stop signals let through */
 
 static void on_stop_signal(int sig)
 {
@@ -122,7 +123,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 't':
 			if (parse_double(optarg, 0.01, 3600, &o->timeout_s) < 0)
-				errx(EX_USAGE, "-t: connect timeout must be 0.01-3600 seconds, not '%s'",
+				errx(EX_USAGE,
+					"-t: connect timeout must be 0.01-3600 seconds, not '%s'",
 					optarg);
 			break;
 		case 'v':
@@ -130,7 +132,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'w':
 			if (parse_long(optarg, 1, 3600000, &o->watchdog_ms) < 0)
-				errx(EX_USAGE, "-w: watchdog must be 1-3600000 milliseconds, not '%s'",
+				errx(EX_USAGE,
+					"-w: watchdog must be 1-3600000 milliseconds, not '%s'",
 					optarg);
 			break;
 		case 'h':
@@ -151,9 +154,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 			       "or set IRACER_ADDR (try --help)");
 }
 
-/* A line on stdout at once; a lost line is an I/O error, the car is stopped. */
 static void finish(struct sender *s, int status);
 
+/* A line on stdout at once; a lost line is an I/O error, the car is stopped. */
 static void echo_line(struct sender *s, const char *fmt, ...)
 {
 	char line[128];
@@ -222,6 +225,8 @@ static void finish(struct sender *s, int status)
 		warnx("%s: stop not delivered: the link is not up", s->o.target);
 		status = EX_UNAVAILABLE;
 	}
+	/* a second signal interrupts a tty drain that hangs */
+	sigprocmask(SIG_SETMASK, &wait_mask, NULL);
 	close_link(s);
 	exit(status);
 }
@@ -393,7 +398,7 @@ static void run_timers(struct sender *s)
 		watchdog_fire(s);
 }
 
-static void run(struct sender *s, const sigset_t *waitmask)
+static void run(struct sender *s)
 {
 	for (;;) {
 		struct pollfd p[2] = {
@@ -407,11 +412,12 @@ static void run(struct sender *s, const sigset_t *waitmask)
 				warnx("%s: stopping the car", strsignal(stop_signal));
 			finish(s, 0);
 		}
-		rc = clock_poll_until(p, 2, next_deadline(s), waitmask);
+		rc = clock_poll_until(p, 2, next_deadline(s), &wait_mask);
 		if (rc < 0) {
 			if (errno == EINTR)
 				continue;
-			err(EX_OSERR, "ppoll");
+			warn("ppoll");
+			finish(s, EX_OSERR);
 		}
 		/* the link first: input read after a loss must be dropped */
 		if (p[1].revents && s->state == LINK_UP)
@@ -425,39 +431,37 @@ static void run(struct sender *s, const sigset_t *waitmask)
 }
 
 /* Stop signals stay blocked except inside ppoll, so none is ever missed. */
-static void setup_signals(sigset_t *waitmask)
+static void setup_signals(void)
 {
+	static const int stops[] = {SIGINT, SIGTERM, SIGHUP};
 	sigset_t block;
+	size_t i;
 
 	signal(SIGPIPE, SIG_IGN);
-	on_signal(SIGINT, on_stop_signal);
-	on_signal(SIGTERM, on_stop_signal);
-	on_signal(SIGHUP, on_stop_signal);
 	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &block, waitmask) < 0)
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		on_signal(stops[i], on_stop_signal);
+		sigaddset(&block, stops[i]);
+	}
+	if (sigprocmask(SIG_BLOCK, &block, &wait_mask) < 0)
 		err(EX_OSERR, "sigprocmask");
-	sigdelset(waitmask, SIGINT);
-	sigdelset(waitmask, SIGTERM);
-	sigdelset(waitmask, SIGHUP);
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		sigdelset(&wait_mask, stops[i]);
 }
 
 int main(int argc, char **argv)
 {
 	struct sender s = {.fd = -1, .state = LINK_DOWN, .backoff = BACKOFF_FIRST};
-	sigset_t waitmask;
 	char why[256];
 
 	parse_options(argc, argv, &s.o);
 	if (link_parse(s.o.target, (int)s.o.channel, &s.target, why, sizeof(why)) < 0)
 		errx(EX_USAGE, "%s: %s", s.o.target, why);
-	setup_signals(&waitmask);
+	setup_signals();
 	s.start = clock_now();
 	s.last_sent = BYTE_STOP;
 	/* connect first: input waiting in the pipe is delivered once connected */
 	try_connect(&s);
-	run(&s, &waitmask);
+	run(&s);
 	return 0;
 }

@@ -52,13 +52,15 @@ int link_parse(const char *text, int channel, struct link_target *t, char *why, 
 		return 0;
 	}
 	if (looks_like_address(text) && bachk(text) < 0) {
-		snprintf(why, n, "malformed Bluetooth address (want six hex pairs, "
-				 "like 00:12:05:09:98:36)");
+		snprintf(why, n,
+			"malformed Bluetooth address (want six hex pairs, "
+			"like 00:12:05:09:98:36)");
 		return -1;
 	}
 	if (bachk(text) < 0) {
-		snprintf(why, n, "not a Bluetooth address (XX:XX:XX:XX:XX:XX), "
-				 "a device path (/dev/rfcomm0, ./tty) or unix:PATH");
+		snprintf(why, n,
+			"not a Bluetooth address (XX:XX:XX:XX:XX:XX), "
+			"a device path (/dev/rfcomm0, ./tty) or unix:PATH");
 		return -1;
 	}
 	t->kind = LINK_RFCOMM;
@@ -185,8 +187,7 @@ int link_finish(int fd)
 
 int link_fatal(int errnum)
 {
-	return errnum == EAFNOSUPPORT || errnum == EPROTONOSUPPORT ||
-	       errnum == ESOCKTNOSUPPORT;
+	return errnum == EAFNOSUPPORT || errnum == EPROTONOSUPPORT || errnum == ESOCKTNOSUPPORT;
 }
 
 static const char *rfcomm_hint(int errnum)
