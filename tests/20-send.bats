@@ -352,7 +352,7 @@ all_bytes() {
 	run env -u IRACER_ADDR "$SEND"
 	assert_failure 64
 	assert_output "iracer-send: no target: give the car's address, a tty or unix:PATH, or set IRACER_ADDR (try --help)"
-	IRACER_ADDR= run "$SEND"
+	IRACER_ADDR='' run "$SEND"
 	assert_failure 64
 	IRACER_ADDR=00:11:22 run "$SEND"
 	assert_failure 64
