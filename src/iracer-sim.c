@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -151,6 +152,9 @@ static void telemetry_line(struct sim *s, const uint8_t *byte)
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		warn("stdout");
 		s->failed = EX_IOERR;
+		/* reported once: drop what is left so the exit does not say it again */
+		__fpurge(stdout);
+		clearerr(stdout);
 	}
 }
 
@@ -252,7 +256,7 @@ static void run_plan(struct sim *s)
 	if (ferror(stdin) && !stop_signal)
 		err(EX_IOERR, "stdin");
 	free(line);
-	if (moving(s))
+	if (moving(s) && !s->failed && !stop_signal)
 		warnx("the plan ends with the car still moving (%s); shown up to its last step",
 			byte_describe(s->car.byte, what, sizeof(what)));
 }

@@ -167,6 +167,30 @@ $q 0x00 stop" >back
 	assert_output --partial "stdin:1: expected SECONDS BYTE COMMAND"
 }
 
+# 6000 steps of forward-left/right 12, 0.1 s each, then stop at 600 s.
+ten_minutes() {
+	awk 'BEGIN { for (i = 0; i < 6000; i++)
+		printf "%.3f 0x%02x %s\n", i * 0.1, (i % 2 ? 92 : 108), (i % 2 ? "forward-left 12" : "forward-right 12")
+		print "600.000 0x00 stop" }'
+}
+
+@test "--plan does not wait: a 10-minute route is simulated at once" {
+	ten_minutes >long.plan
+	run timeout 10 "$BIN/iracer-sim" --plan --svg long.svg <long.plan
+	assert_success
+	assert_output "iracer-sim: distance 720.000 m, time 600.000 s, final x 715.210 m, y -71.760 m, heading 0.0 deg"
+	xmllint --noout long.svg
+}
+
+@test "telemetry reader gone (EPIPE): one clear message, exit 74" {
+	ten_minutes >long.plan
+	"$BIN/iracer-sim" --plan -j <long.plan 2>err | head -n 1 >first
+	status=${PIPESTATUS[0]}
+	[ "$status" -eq 74 ] || { echo "exit status $status" >&2; return 1; }
+	assert_equal "$(grep -c 'stdout: Broken pipe' err)" 1
+	grep -q '"command":"forward-right 12"' first
+}
+
 @test "a plan that ends moving says so" {
 	run SIM --plan <<<'0 0x1a forward 10'
 	assert_success
