@@ -266,6 +266,7 @@ static int take_bytes(struct sim *s, int fd, int64_t start)
 {
 	uint8_t buf[4096];
 	ssize_t n, i;
+	int64_t t;
 
 	n = read(fd, buf, sizeof(buf));
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -274,8 +275,10 @@ static int take_bytes(struct sim *s, int fd, int64_t start)
 		warn("read");
 		return 0;
 	}
+	/* one read, one arrival time: the bytes came together */
+	t = clock_now() - start;
 	for (i = 0; i < n; i++)
-		sim_byte(s, buf[i], clock_now() - start);
+		sim_byte(s, buf[i], t);
 	return n > 0;
 }
 
