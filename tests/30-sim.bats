@@ -269,6 +269,34 @@ ten_minutes() {
 	[ ! -e car.sock ]
 }
 
+@test "-l: one connection at a time; the next waits until the first closes" {
+	bg "$BIN/iracer-sim" -j -l unix:car.sock >tel 2>err
+	pid=$BG_PID
+	wait_until 5 grep -q listening err
+	"$PY" - car.sock <<'PY'
+import socket, sys, time
+a = socket.socket(socket.AF_UNIX)
+a.connect(sys.argv[1])
+b = socket.socket(socket.AF_UNIX)
+b.connect(sys.argv[1])  # queued behind a
+b.sendall(b"\x00")
+b.close()
+time.sleep(0.3)
+a.sendall(b"\x1a")
+time.sleep(0.3)
+a.close()
+PY
+	wait_until 5 grep -q '"0x00"' tel
+	kill -TERM "$pid"
+	wait_exit "$pid"
+	# b's stop was sent first but is obeyed only after a's connection closed
+	run jq -r 'select(has("byte")) | .byte' tel
+	assert_output $'0x1a\n0x00'
+	run jq -s -r '[.[] | select(has("byte"))] | (.[1].x > 0.2)' tel
+	assert_output true
+	grep -q "connection 2 on unix:car.sock" err
+}
+
 @test "a closed connection mid-route: nothing received is lost, the car keeps going" {
 	bg "$BIN/iracer-sim" -j --rate 50 -l unix:car.sock >tel 2>err
 	pid=$BG_PID
