@@ -165,29 +165,43 @@ static double clean(double v)
 	return fabs(v) < 0.05 ? 0 : v;
 }
 
+/* Grid spacing in cm: 1 m, or 2, 5, 10, 20, 50... m when 1 m would crowd the labels. */
+static long grid_step(const struct box *b)
+{
+	static const long nice[] = {1, 2, 5};
+	double extent = fmax(b->x1 - b->x0, b->y1 - b->y0);
+	long decade, step = 100;
+
+	for (decade = 100; decade < 100000000; decade *= 10)
+		for (size_t i = 0; i < sizeof(nice) / sizeof(nice[0]); i++)
+			if (extent / (step = nice[i] * decade) <= 12)
+				return step;
+	return step;
+}
+
 static void write_grid(FILE *f, const struct box *b, double u)
 {
-	long m;
+	long m, step = grid_step(b);
 
 	fprintf(f, "<g class=\"grid\" stroke=\"#dde3ea\" stroke-width=\"%.2f\">\n", 0.15 * u);
-	for (m = (long)ceil(b->x0 / 100); m * 100 <= b->x1; m++)
-		fprintf(f, "<line x1=\"%ld\" y1=\"%.1f\" x2=\"%ld\" y2=\"%.1f\"%s/>\n", m * 100,
-			b->y0, m * 100, b->y1, m == 0 ? " stroke=\"#b8c2cc\"" : "");
-	for (m = (long)ceil(b->y0 / 100); m * 100 <= b->y1; m++)
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%ld\" x2=\"%.1f\" y2=\"%ld\"%s/>\n", b->x0,
-			m * 100, b->x1, m * 100, m == 0 ? " stroke=\"#b8c2cc\"" : "");
+	for (m = (long)ceil(b->x0 / step) * step; m <= b->x1; m += step)
+		fprintf(f, "<line x1=\"%ld\" y1=\"%.1f\" x2=\"%ld\" y2=\"%.1f\"%s/>\n", m, b->y0, m,
+			b->y1, m == 0 ? " stroke=\"#b8c2cc\"" : "");
+	for (m = (long)ceil(b->y0 / step) * step; m <= b->y1; m += step)
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%ld\" x2=\"%.1f\" y2=\"%ld\"%s/>\n", b->x0, m,
+			b->x1, m, m == 0 ? " stroke=\"#b8c2cc\"" : "");
 	fputs("</g>\n", f);
 
 	/* labels in metres, in the car's own frame (y to the left of the start) */
 	fprintf(f, "<g class=\"grid-labels\" fill=\"#8895a3\" font-size=\"%.2f\">\n", 2.2 * u);
-	for (m = (long)ceil(b->x0 / 100); m * 100 <= b->x1; m++)
-		fprintf(f, "<text x=\"%ld\" y=\"%.1f\" dx=\"%.1f\" dy=\"%.1f\">%ld m</text>\n",
-			m * 100, b->y1, 0.6 * u, -0.8 * u, m);
-	for (m = (long)ceil(b->y0 / 100); m * 100 <= b->y1; m++)
+	for (m = (long)ceil(b->x0 / step) * step; m <= b->x1; m += step)
+		fprintf(f, "<text x=\"%ld\" y=\"%.1f\" dx=\"%.1f\" dy=\"%.1f\">%ld m</text>\n", m,
+			b->y1, 0.6 * u, -0.8 * u, m / 100);
+	for (m = (long)ceil(b->y0 / step) * step; m <= b->y1; m += step)
 		if (m != 0)
 			fprintf(f,
 				"<text x=\"%.1f\" y=\"%ld\" dx=\"%.1f\" dy=\"%.1f\">%ld m</text>\n",
-				b->x0, m * 100, 0.6 * u, -0.6 * u, -m);
+				b->x0, m, 0.6 * u, -0.6 * u, -m / 100);
 	fputs("</g>\n", f);
 }
 
