@@ -45,7 +45,9 @@ DEPS_VM = qemu-system-x86 busybox-static cpio kmod xz-utils bluez bluez-test-too
 
 BATS = bats
 
-.PHONY: all check test test-san deps lint install uninstall clean fmt demo check-vm deps-vm
+.PHONY: all check test deps lint install uninstall clean fmt demo check-vm deps-vm
+# keep object files between builds (they are intermediate in the pattern chain)
+.SECONDARY:
 
 all: $(addprefix $(OUT)/,$(PROGS))
 
