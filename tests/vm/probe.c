@@ -68,12 +68,22 @@ static int do_send(const char *addr, int ch, const char *hexs)
 	return 0;
 }
 
+static int channel(const char *s)
+{
+	char *end;
+	long ch = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || ch < 1 || ch > 30)
+		errx(64, "bad channel '%s'", s);
+	return (int)ch;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "listen"))
-		return do_listen(atoi(argv[2]));
+		return do_listen(channel(argv[2]));
 	if (argc == 5 && !strcmp(argv[1], "send"))
-		return do_send(argv[2], atoi(argv[3]), argv[4]);
+		return do_send(argv[2], channel(argv[3]), argv[4]);
 	fprintf(stderr, "usage: probe listen CH | probe send ADDR CH HEX\n");
 	return 64;
 }
