@@ -206,7 +206,8 @@ pose() {
 	wait_until 10 grep -q '"link":"down"' send.json
 	# Input that arrives while the car is away must never reach the car later.
 	printf '\x39' >&5
-	sleep 0.5
+	# iracer-send -v says when it read input it could not send.
+	wait_until 10 grep -q 'dropped 1 byte' send.err
 	start_sim 2
 	wait_until 20 links_up 2
 	printf '\x58' >&5
