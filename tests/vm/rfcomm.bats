@@ -182,7 +182,7 @@ pose() {
 		while (dh > 180) dh -= 360
 		while (dh < -180) dh += 360
 		printf "position error %.3f m = %.2f %% of %.3f m, heading error %.1f deg\n", lo, 100 * lo / pd, pd, dh
-		exit !(pd > 1 && e2 <= 0.0004 * pd * pd && dh < 10 && dh > -10)
+		exit !(pd > 1 && e2 <= 0.0004 * pd * pd && dh < 15 && dh > -15)
 	}'
 	echo "# $output" >&3
 	assert_success
