@@ -21,8 +21,9 @@ setup() {
 	links_idle
 }
 
-# Wait until the previous test's baseband links are gone (they linger a moment after
-# the RFCOMM sockets close; a connect in that window may be reset).
+# Wait until the previous case's baseband link is gone (the kernel keeps it about 2 s
+# after the last socket closes), so that every case connects, authenticates and
+# encrypts from scratch.
 links_idle() {
 	local start
 	start=$(now_ms)
