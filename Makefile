@@ -38,8 +38,9 @@ LIBS_ws-bridge = -lwebsockets
 # Debian packages, by what needs them (tools/install-deps installs the missing ones).
 DEPS_BUILD = gcc make pkg-config libc6-dev libbluetooth-dev libwebsockets-dev
 DEPS_TEST = bats bats-assert bats-support jq socat python3 python3-websockets mandoc \
-	shellcheck libxml2-utils openssl procps psmisc util-linux
+	shellcheck libxml2-utils openssl procps psmisc util-linux valgrind
 DEPS_DEMO = jq
+DEPS_BENCH = websocketd python3-websockets procps util-linux jq
 # The Bluetooth VM test (tests/vm): QEMU, initramfs tools, BlueZ's btvirt.
 DEPS_VM = qemu-system-x86 busybox-static cpio kmod xz-utils bluez bluez-test-tools
 
@@ -93,6 +94,16 @@ deps-vm:
 
 test: all
 	IRACER_BIN=$(CURDIR)/bin $(BATS) tests
+
+# memcheck over the suite's core cases (also part of `make check`, normal build only)
+valgrind: all
+	@tools/install-deps valgrind
+	IRACER_BIN=$(CURDIR)/bin $(BATS) tests/80-valgrind.bats
+
+# every benchmark in one go, one Markdown table with the machine described
+bench: all
+	@tools/install-deps $(DEPS_BUILD) $(DEPS_BENCH)
+	IRACER_BIN=$(CURDIR)/bin bench/run
 
 lint:
 	@for m in $(wildcard man/*.1); do mandoc -Tlint -W warning "$$m" || exit 1; done
