@@ -209,3 +209,120 @@ car_side() {
 	pipeline_gone
 	grep -q "iracer-send: unix:$CAR: link lost" pipe.err
 }
+
+# --- the live system: scripts/iracer-drive on a sim at unix:$CAR, a WebSocket
+# client driving with the page's 100 ms heartbeat. Covered elsewhere, not
+# repeated here: Ctrl-C to iracer-drive, to its group, and SIGKILL of
+# iracer-send (a fresh one stops the car): tests/60-drive.bats; a closed page,
+# a killed browser, a frozen page: tests/e2e/drive.test.mjs; ws-bridge's own
+# EPIPE exit 74 and its dead-client detection: tests/40-ws-bridge.bats.
+
+# Start iracer-drive on the sim in a session of its own (SIGINT at its default,
+# as in a terminal) and a driver holding "forward 8". Sets PORT, DRIVE_PID, DRIVER.
+drive_live() {
+	[ -f "$TOP/src/ws-bridge.c" ] && [ -x "$TOP/scripts/iracer-drive" ] ||
+		skip "ws-bridge and iracer-drive are not in this tree yet"
+	sim_start
+	PORT=$(free_port)
+	IRACER_BIN="$BIN" "$PY" -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.setsid()
+os.execv(sys.argv[1], sys.argv[1:])' "$TOP/scripts/iracer-drive" -p "$PORT" "unix:$CAR" \
+		>drive.out 2>drive.err 7>&- &
+	DRIVE_PID=$!
+	BG_PIDS+=("$DRIVE_PID")
+	PGIDS+=("$DRIVE_PID")
+	wait_until 10 grep -q "^http://127.0.0.1:$PORT/" drive.out || {
+		cat drive.err >&2
+		return 1
+	}
+	bg "$PY" "$TOP/tests/ws-driver.py" "ws://127.0.0.1:$PORT/ws" \
+		'{"command":"forward","speed":8}' --every 0.1 --for 30 --read 0 >/dev/null 2>&1 7>&-
+	DRIVER=$BG_PID
+	wait_last_byte 0x18 5
+}
+
+# The pid of program $1 started by iracer-drive.
+drive_pid_of() {
+	pgrep -s "$DRIVE_PID" -x "$1"
+}
+
+# iracer-drive ended with status $1 and left nothing running; the sim lives on.
+drive_ended() {
+	local rc=0
+	wait_exit "$DRIVE_PID" 10 || { echo "iracer-drive still running" >&2; return 1; }
+	wait "$DRIVE_PID" || rc=$?
+	[ "$rc" -eq "$1" ] || { echo "status $rc, want $1: $(cat drive.err)" >&2; return 1; }
+	[ -z "$(pgrep -s "$DRIVE_PID")" ] || { pgrep -a -s "$DRIVE_PID" >&2; return 1; }
+	kill -0 "$SIM_PID"
+}
+
+@test "faults: iracer-drive: SIGKILL of ws-bridge stops the car, nothing is left running" {
+	drive_live
+	kill -KILL "$(drive_pid_of ws-bridge)"
+	wait_last_byte 0x00
+	drive_ended 69
+	grep -q 'iracer-drive: ws-bridge ended (status 137); stopping' drive.err
+}
+
+@test "faults: iracer-drive: SIGKILL of jq (ws-bridge's reader) stops the car" {
+	drive_live
+	kill -KILL "$(drive_pid_of jq)"
+	wait_last_byte 0x00
+	drive_ended 69
+}
+
+@test "faults: iracer-drive: SIGKILL of iracer-cmd stops the car" {
+	drive_live
+	kill -KILL "$(drive_pid_of iracer-cmd)"
+	wait_last_byte 0x00
+	drive_ended 69
+}
+
+@test "faults: iracer-drive: SIGTERM to the whole group stops the car" {
+	drive_live
+	kill -TERM -- "-$DRIVE_PID"
+	wait_last_byte 0x00
+	drive_ended 0
+}
+
+@test "faults: iracer-drive: a client that stops answering (SIGSTOP) is stopped by the watchdog, then dropped" {
+	drive_live
+	kill -STOP "$DRIVER"
+	# the heartbeat ends: iracer-send's 300 ms watchdog, well before --dead-after
+	wait_last_byte 0x00 1
+	# then ws-bridge drops the silent client (dead-after 3 s): its on-close stop
+	# comes through as one more 0x00
+	local n
+	n=$(sim_bytes | wc -w)
+	wait_until 5 sh -c '[ "$(sed -nE "s/^iracer-sim: [0-9.]+ (0x..) .*/\1/p" "$1" | wc -l)" -gt "$2" ]' \
+		sh "$SIM_LOG" "$n"
+	last_byte_is 0x00
+	# and the system serves a new driver
+	kill -KILL "$DRIVER"
+	kill -CONT "$DRIVER" 2>/dev/null || true
+	run -0 "$PY" "$TOP/tests/ws-driver.py" "ws://127.0.0.1:$PORT/ws" \
+		'{"command":"forward","speed":10}' --read 0.1
+	wait_until 2 sh -c 'grep -q " 0x1a forward 10" "$1"' sh "$SIM_LOG"
+	wait_last_byte 0x00 2
+	kill -INT "$DRIVE_PID"
+	drive_ended 0
+}
+
+@test "faults: iracer-drive: car link dropped and restored: the new link starts with a stop" {
+	drive_live
+	kill -TERM "$SIM_PID"
+	wait_exit "$SIM_PID" 3
+	sleep 0.3
+	sim_start sim2.log
+	# the driver still holds forward 8, but the new link starts stopped ...
+	wait_until 8 grep -q 'connection 1' sim2.log
+	run -0 sh -c 'sed -nE "s/^iracer-sim: [0-9.]+ (0x..) .*/\1/p" sim2.log | head -n 1'
+	[ "$output" = 0x00 ]
+	# ... and carries the heartbeats that came after it
+	wait_last_byte 0x18 2
+	kill -KILL "$DRIVER"
+	wait_last_byte 0x00 2
+	kill -INT "$DRIVE_PID"
+	drive_ended 0
+}
