@@ -146,5 +146,8 @@ build/fuzz/%: tests/fuzz/%.c $(MODULES) $(wildcard src/*.h)
 	@mkdir -p $(@D)
 	clang $(ALL_CPPFLAGS) -Isrc $(FUZZ_CFLAGS) -o $@ $< $(MODULES) -lbluetooth -lwebsockets -lm
 
+# then the network-level fuzz of ws-bridge (tests/fuzz/ws-netfuzz) on the ASan build
 fuzz: fuzz-build
 	tools/run-fuzz $(FUZZ_SECONDS) $(FUZZERS)
+	if [ -f src/ws-bridge.c ]; then $(MAKE) SAN=1 all && \
+		tests/fuzz/ws-netfuzz --bin bin/asan --seconds $(FUZZ_SECONDS); fi
