@@ -108,6 +108,7 @@ bench: all
 lint:
 	@for m in $(wildcard man/*.1); do mandoc -Tlint -W warning "$$m" || exit 1; done
 	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz .ci/run $(wildcard tests/*.bash) \
+		$(wildcard bench/run bench/web-stop) \
 		tests/vm/build tests/vm/boot tests/vm/init
 
 install: all
