@@ -74,6 +74,7 @@ struct client {
 	int established;
 	int driving; /* --exclusive: this one's lines are printed */
 	int closing; /* server shutdown: close with 1001 when writable */
+	int dropping; /* its queue overflowed since the last report */
 };
 
 /*
@@ -294,6 +295,8 @@ static void client_add(struct client *c, struct lws *wsi)
 	tell(c, c->driving ? NOTICE_DRIVE : NOTICE_WATCH);
 }
 
+static void report_drops(struct client *c, const char *when);
+
 static void client_remove(struct client *c)
 {
 	int was_driving = c->driving;
@@ -312,6 +315,8 @@ static void client_remove(struct client *c)
 	B.nclients--;
 	free(c->msg);
 	c->msg = NULL;
+	if (c->dropping)
+		report_drops(c, "gone");
 	if (B.opt.verbose)
 		warnx("%s: disconnected", c->peer);
 	if (was_driving)
@@ -367,6 +372,26 @@ static char *slot(uint64_t seq)
 	return B.bc.slots + (seq % QUEUE_LEN) * (LWS_PRE + B.opt.max_message);
 }
 
+static void report_drops(struct client *c, const char *when)
+{
+	note("%s: %s; %llu messages dropped for this client", c->peer, when,
+	     (unsigned long long)c->dropped);
+	c->dropping = 0;
+}
+
+/* A new stdin line is queued: a client whose queue is full loses its oldest. */
+static void client_queue_line(struct client *c)
+{
+	if (B.bc.head - c->seq > QUEUE_LEN) {
+		c->dropped += B.bc.head - QUEUE_LEN - c->seq;
+		c->seq = B.bc.head - QUEUE_LEN;
+		if (!c->dropping)
+			note("%s: slow client: dropping its oldest messages", c->peer);
+		c->dropping = 1;
+	}
+	lws_callback_on_writable(c->wsi);
+}
+
 /* Send one pending notice or stdin line; lws wants one write per callback. */
 static int client_writable(struct lws *wsi, struct client *c)
 {
@@ -384,13 +409,6 @@ static int client_writable(struct lws *wsi, struct client *c)
 		if (lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
 			return -1;
 	} else if (c->seq < B.bc.head) {
-		if (B.bc.head - c->seq > QUEUE_LEN) {
-			uint64_t skip = B.bc.head - c->seq - QUEUE_LEN;
-			c->dropped += skip;
-			c->seq += skip;
-			note("%s: slow client: dropped %llu messages (%llu in all)", c->peer,
-			     (unsigned long long)skip, (unsigned long long)c->dropped);
-		}
 		len = B.bc.lens[c->seq % QUEUE_LEN];
 		unsigned char *p = (unsigned char *)slot(c->seq) + LWS_PRE;
 		c->seq++;
@@ -399,6 +417,8 @@ static int client_writable(struct lws *wsi, struct client *c)
 	}
 	if (c->notice != NOTICE_NONE || c->seq < B.bc.head)
 		lws_callback_on_writable(wsi);
+	else if (c->dropping)
+		report_drops(c, "caught up");
 	return 0;
 }
 
@@ -593,7 +613,7 @@ static int read_stdin(void)
 	}
 	if (B.bc.head != before)
 		for (struct client *c = B.first; c; c = c->next)
-			lws_callback_on_writable(c->wsi);
+			client_queue_line(c);
 	return r <= 0 ? -1 : 0;
 }
 

@@ -10,6 +10,7 @@ Actions, run in order by every client:
   binary:TEXT    send TEXT as a binary message
   badutf8        send a text frame that is not UTF-8 (--raw only)
   recv:N         print the next N messages received, as "recv TEXT"
+  until:TEXT     read until a message is TEXT; print "got TEXT after N"
   wait-close     read until the server closes; print "closed CODE"
   close          close cleanly (code 1000); print "closed CODE"
   reset          drop the TCP connection with a reset (RST)
@@ -76,6 +77,13 @@ async def run_client(args, c):
         elif name == "recv":
             for _ in range(int(rest)):
                 out("recv " + await asyncio.wait_for(ws.recv(), TIMEOUT))
+        elif name == "until":
+            want, seen = expand(rest, c), 0
+            while True:
+                seen += 1
+                if await asyncio.wait_for(ws.recv(), TIMEOUT) == want:
+                    break
+            out(f"got {want} after {seen}")
         elif name == "wait-close":
             try:
                 while True:
