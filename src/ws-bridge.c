@@ -315,7 +315,7 @@ static void client_remove(struct client *c)
 	B.nclients--;
 	free(c->msg);
 	c->msg = NULL;
-	if (c->dropping)
+	if (c->dropped)
 		report_drops(c, "gone");
 	if (B.opt.verbose)
 		warnx("%s: disconnected", c->peer);
