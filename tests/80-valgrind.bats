@@ -116,3 +116,33 @@ vg_clean() {
 	wait "$pid"
 	vg_clean
 }
+
+@test "valgrind: ws-bridge carries messages both ways, refuses a bad one, ends on SIGTERM" {
+	[ -f "$TOP/src/ws-bridge.c" ] || skip "src/ws-bridge.c is not in this tree yet"
+	local port url
+	port=$(free_port)
+	url="ws://127.0.0.1:$port/ws"
+	mkdir www
+	echo '<h1>hi</h1>' >www/index.html
+	mkfifo in
+	exec 7<>in
+	"${VG[@]}" "$BIN/ws-bridge" -p "$port" --www www --on-close '{"command":"stop"}' \
+		<in >out 2>err 7>&- &
+	local pid=$!
+	wait_until 20 bash -c "exec 2>/dev/null; : >/dev/tcp/127.0.0.1/$port"
+	echo '{"link":"up"}' >&7
+	run -0 "$PY" "$TOP/tests/ws-client.py" "$url" 'send:{"command":"forward","speed":8}' \
+		'frag:{"command":"stop"}' 'send:two\nlines' close
+	run -0 "$PY" "$TOP/tests/ws-client.py" "$url" "send:$(head -c 5000 /dev/zero | tr '\0' x)" wait-close
+	assert_output --partial 'closed 1009'
+	run -0 "$PY" -c 'import sys, urllib.request
+print(urllib.request.urlopen(sys.argv[1]).read().decode(), end="")' "http://127.0.0.1:$port/index.html"
+	[ "$output" = '<h1>hi</h1>' ]
+	wait_until 5 grep -qx '{"command":"stop"}' out
+	kill -TERM "$pid"
+	wait "$pid"
+	exec 7>&-
+	grep -qx '{"command":"forward","speed":8}' out
+	grep -qx 'two lines' out
+	vg_clean
+}
