@@ -210,6 +210,52 @@ car_side() {
 	grep -q "iracer-send: unix:$CAR: link lost" pipe.err
 }
 
+# --- the live pipeline as the README writes it, without iracer-drive ---
+
+# ws-bridge | jq | iracer-cmd -i | iracer-send -S -w 300, a client driving.
+bare_live() {
+	[ -f "$TOP/src/ws-bridge.c" ] && [ -f "$TOP/scripts/json2cmd.jq" ] ||
+		skip "ws-bridge and scripts/json2cmd.jq are not in this tree yet"
+	sim_start
+	PORT=$(free_port)
+	export PORT JQF=$TOP/scripts/json2cmd.jq
+	pipeline '{ "$B/ws-bridge" -q -p "$PORT" --on-close '"'"'{"command":"stop"}'"'"'
+		echo "ws-bridge status $?" >&2; } |
+		jq -R -r --unbuffered -f "$JQF" | "$B/iracer-cmd" -i |
+		"$B/iracer-send" -S -w 300 "unix:$CAR"'
+	wait_until 10 bash -c "exec 2>/dev/null; : >/dev/tcp/127.0.0.1/$PORT"
+	bg "$PY" "$TOP/tests/ws-client.py" "ws://127.0.0.1:$PORT/" \
+		'send:{"command":"forward","speed":8}' sleep:0.1 'send:{"command":"forward","speed":8}' \
+		sleep:0.1 'send:{"command":"forward","speed":8}' sleep:30 >client.out 2>&1 7>&-
+	wait_until 10 sh -c 'grep -q " 0x18 forward 8" "$1"' sh "$SIM_LOG"
+}
+
+@test "faults: SIGINT to the bare live pipeline (Ctrl-C) stops the car, everything ends" {
+	bare_live
+	kill -INT -- "-$PG"
+	wait_last_byte 0x00
+	pipeline_gone
+}
+
+@test "faults: SIGKILL of ws-bridge in the bare live pipeline: EOF flows down, -S stops the car" {
+	bare_live
+	kill -KILL "$(pid_of ws-bridge)"
+	wait_last_byte 0x00
+	pipeline_gone
+}
+
+@test "faults: SIGKILL of jq in the bare live pipeline: -S stops the car, ws-bridge exits 74 on EPIPE" {
+	bare_live
+	kill -KILL "$(pid_of jq)"
+	wait_last_byte 0x00
+	# ws-bridge learns of its lost reader at its next line
+	"$PY" "$TOP/tests/ws-client.py" "ws://127.0.0.1:$PORT/" 'send:{"command":"stop"}' close \
+		>/dev/null 2>&1 || true
+	pipeline_gone
+	grep -q '^ws-bridge: stdout: Broken pipe$' pipe.err
+	grep -qx 'ws-bridge status 74' pipe.err
+}
+
 # --- the live system: scripts/iracer-drive on a sim at unix:$CAR, a WebSocket
 # client driving with the page's 100 ms heartbeat. Covered elsewhere, not
 # repeated here: Ctrl-C to iracer-drive, to its group, and SIGKILL of
