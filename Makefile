@@ -43,7 +43,9 @@ DEPS_DEMO = jq
 
 BATS = bats
 
-.PHONY: all check test test-san deps lint install uninstall clean fmt demo
+.PHONY: all check test deps lint install uninstall clean fmt demo
+# keep object files between builds (they are intermediate in the pattern chain)
+.SECONDARY:
 
 all: $(addprefix $(OUT)/,$(PROGS))
 
@@ -80,8 +82,8 @@ test: all
 	IRACER_BIN=$(CURDIR)/bin $(BATS) tests
 
 lint:
-	@for m in man/*.1; do mandoc -Tlint -W warning "$$m" || exit 1; done
-	shellcheck -x $(SCRIPTS) tools/install-deps .ci/run $(wildcard tests/*.bash)
+	@for m in $(wildcard man/*.1); do mandoc -Tlint -W warning "$$m" || exit 1; done
+	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz .ci/run $(wildcard tests/*.bash)
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(DATADIR)
@@ -104,3 +106,20 @@ fmt:
 
 clean:
 	rm -rf bin build
+
+# Fuzzing: every tests/fuzz/fuzz-NAME.c is a libFuzzer harness over the shared modules,
+# seeded from tests/fuzz/corpus/NAME/. `make fuzz FUZZ_SECONDS=600` for a long run.
+FUZZERS = $(basename $(notdir $(wildcard tests/fuzz/fuzz-*.c)))
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(addprefix build/fuzz/,$(FUZZERS))
+
+build/fuzz/%: tests/fuzz/%.c $(MODULES) $(wildcard src/*.h)
+	@tools/install-deps clang libclang-rt-14-dev
+	@mkdir -p $(@D)
+	clang $(ALL_CPPFLAGS) -Isrc $(FUZZ_CFLAGS) -o $@ $< $(MODULES) -lbluetooth -lwebsockets -lm
+
+fuzz: fuzz-build
+	tools/run-fuzz $(FUZZ_SECONDS) $(FUZZERS)

@@ -1,0 +1,567 @@
+/*
+ * iracer-cmd: text commands in, i-Racer command bytes out, each written with
+ * write(2) at the moment it is due. Timed commands are scheduled against
+ * absolute CLOCK_MONOTONIC deadlines (the next deadline is the previous one
+ * plus the duration), so a long route does not drift.
+ *
+ * The input is read with read(2) and poll(2), never stdio: whether the next
+ * line "has already arrived" when a hold ends decides between flowing on and
+ * sending a stop byte, and only the fd can answer that without blocking.
+ */
+#include "clock.h"
+#include "command.h"
+#include "plan.h"
+#include "protocol.h"
+#include "util.h"
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Name of standard input in messages ("<stdin>:3: ..."). */
+#define STDIN_NAME "<stdin>"
+#define READ_BUF (4 * COMMAND_LINE_MAX)
+
+enum mode { MODE_RUN, MODE_PLAN, MODE_CHECK, MODE_DECODE };
+
+/* What waiting for input or for a deadline gave. */
+enum got { GOT, LATER, END, SIGNALLED };
+
+/* The operands, read one after another and split into lines. */
+struct reader {
+	char **names;
+	int count, next;
+	const char *name;
+	int fd;
+	bool eof, discarding;
+	unsigned long lineno;
+	size_t start, len;
+	int speed; /* the default speed; `speed N` lines change it */
+	char buf[READ_BUF];
+};
+
+struct line {
+	const char *p;
+	size_t len;
+	bool too_long;
+};
+
+struct sched {
+	bool interrupt, plan, tty;
+	int64_t start;	  /* time zero of the plan */
+	int64_t base;	  /* when the latest step took effect */
+	int64_t hold_end; /* end of the current timed hold, or NO_DEADLINE */
+	int cur;	  /* the last byte sent, -1 before the first */
+};
+
+static volatile sig_atomic_t got_signal;
+/* The mask ppoll waits with: the stop signals are delivered only there. */
+static sigset_t unblocked_mask;
+static const sigset_t *wait_mask;
+static int exit_status;
+
+static void note_status(int status)
+{
+	/* the worst wins: 74 I/O error > 66 missing file > 65 bad line */
+	if (status > exit_status)
+		exit_status = status;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: iracer-cmd [-i] [-s speed] [file ...]\n"
+		   "       iracer-cmd -c | -n [-s speed] [file ...]\n"
+		   "       iracer-cmd -d [file ...]\n");
+}
+
+static void help(void)
+{
+	usage(stdout);
+	printf("\nText commands in, i-Racer command bytes out, each when it is due.\n\n"
+	       "  -c, --check        validate the input only\n"
+	       "  -d, --decode       command bytes in, readable lines out\n"
+	       "  -i, --interrupt    live mode: a new line ends a timed hold at once\n"
+	       "  -n, --plan         print the schedule 'SECONDS BYTE COMMAND' at once\n"
+	       "  -s, --speed N      default speed 0-15 (8)\n"
+	       "  -h, --help         show this help\n"
+	       "      --version      show the version\n\n"
+	       "Commands: DIRECTION [SPEED] [DURATION], stop [DURATION], raw BYTE [DURATION],\n"
+	       "wait DURATION, speed SPEED. See iracer-cmd(1).\n");
+	exit(0);
+}
+
+static void out(const void *buf, size_t n)
+{
+	if (write_all(STDOUT_FILENO, buf, n) < 0)
+		err(EX_IOERR, "stdout");
+}
+
+/* "0x18 forward 8\n": the readable form of a byte, for --decode and terminals. */
+static void out_described(uint8_t byte)
+{
+	char what[DESCRIBE_MAX], line[DESCRIBE_MAX + 8];
+	int n = snprintf(
+		line, sizeof(line), "0x%02x %s\n", byte, byte_describe(byte, what, sizeof(what)));
+
+	out(line, (size_t)n);
+}
+
+/* ---- input ---- */
+
+static bool open_input(struct reader *r, const char *name)
+{
+	struct stat st;
+
+	if (strcmp(name, "-") == 0) {
+		r->fd = STDIN_FILENO;
+		r->name = STDIN_NAME;
+		return true;
+	}
+	r->fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0) {
+		warn("%s", name);
+		note_status(EX_NOINPUT);
+		return false;
+	}
+	if (fstat(r->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		warnx("%s: is a directory", name);
+		note_status(EX_NOINPUT);
+		close(r->fd);
+		r->fd = -1;
+		return false;
+	}
+	r->name = name;
+	return true;
+}
+
+/* Open the next operand that can be opened; false when none is left. */
+static bool open_next(struct reader *r)
+{
+	while (r->next < r->count) {
+		if (open_input(r, r->names[r->next++])) {
+			r->eof = r->discarding = false;
+			r->lineno = 0;
+			r->start = r->len = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void close_input(struct reader *r)
+{
+	if (r->fd != STDIN_FILENO)
+		close(r->fd);
+	r->fd = -1;
+}
+
+/* Read what is there, waiting until the deadline at most. GOT: look again. */
+static enum got fill(struct reader *r, int64_t deadline)
+{
+	struct pollfd pfd = {.fd = r->fd, .events = POLLIN};
+	ssize_t n;
+	int rc;
+
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->len - r->start);
+		r->len -= r->start;
+		r->start = 0;
+	}
+	while ((rc = clock_poll_until(&pfd, 1, deadline, wait_mask)) < 0) {
+		if (errno != EINTR)
+			err(EX_OSERR, "poll");
+		if (got_signal)
+			return SIGNALLED;
+	}
+	if (rc == 0)
+		return LATER;
+	n = read(r->fd, r->buf + r->len, sizeof(r->buf) - r->len);
+	if (n > 0)
+		r->len += (size_t)n;
+	else if (n == 0)
+		r->eof = true;
+	else if (errno != EINTR && errno != EAGAIN) {
+		warn("%s", r->name);
+		note_status(EX_IOERR);
+		r->eof = true;
+	}
+	return GOT;
+}
+
+/* A line with no newline yet: too long already, the last one of the input, or wait. */
+static bool split_partial(struct reader *r, struct line *line)
+{
+	size_t avail = r->len - r->start;
+
+	if (r->discarding) {
+		r->start = r->len;
+		return false;
+	}
+	if (avail <= COMMAND_LINE_MAX && !(r->eof && avail > 0))
+		return false;
+	/* report an over-long line now, then drop the rest of it up to its newline */
+	*line = (struct line){r->buf + r->start, avail, avail > COMMAND_LINE_MAX};
+	r->discarding = line->too_long && !r->eof;
+	r->start = r->len;
+	r->lineno++;
+	return true;
+}
+
+/* The next complete line in the buffer; false when there is none yet. */
+static bool split_line(struct reader *r, struct line *line)
+{
+	for (;;) {
+		char *p = r->buf + r->start;
+		char *nl = memchr(p, '\n', r->len - r->start);
+		size_t n;
+
+		if (nl == NULL)
+			return split_partial(r, line);
+		n = (size_t)(nl - p);
+		r->start += n + 1;
+		if (r->discarding) {
+			r->discarding = false;
+			continue;
+		}
+		r->lineno++;
+		*line = (struct line){p, n, n > COMMAND_LINE_MAX};
+		return true;
+	}
+}
+
+static enum got next_line(struct reader *r, int64_t deadline, struct line *line)
+{
+	for (;;) {
+		enum got g;
+
+		if (r->fd < 0 && !open_next(r))
+			return END;
+		if (split_line(r, line))
+			return GOT;
+		if (r->eof) {
+			close_input(r);
+			continue;
+		}
+		g = fill(r, deadline);
+		if (g != GOT)
+			return g;
+	}
+}
+
+/* Parse a line; true when it is a command to schedule (not blank, bad or `speed`). */
+static bool take_line(struct reader *r, const struct line *line, struct command *cmd)
+{
+	char msg[COMMAND_ERR_MAX];
+
+	if (line->too_long)
+		snprintf(msg, sizeof(msg), "line too long (limit %d bytes)", COMMAND_LINE_MAX);
+	if (line->too_long ||
+		command_parse(line->p, line->len, r->speed, cmd, msg, sizeof(msg)) < 0) {
+		warnx("%s:%lu: %s", r->name, r->lineno, msg);
+		note_status(EX_DATAERR);
+		return false;
+	}
+	if (cmd->kind == CMD_SPEED)
+		r->speed = cmd->speed;
+	return cmd->kind == CMD_SEND || cmd->kind == CMD_WAIT;
+}
+
+/* The next command, waiting for input until the deadline at most. */
+static enum got fetch_command(struct reader *r, int64_t deadline, struct command *cmd)
+{
+	for (;;) {
+		struct line line;
+		enum got g = next_line(r, deadline, &line);
+
+		if (g != GOT)
+			return g;
+		if (take_line(r, &line, cmd))
+			return GOT;
+	}
+}
+
+/* ---- schedule ---- */
+
+static void emit(struct sched *s, uint8_t byte, int64_t at)
+{
+	if (s->plan) {
+		char line[PLAN_LINE_MAX];
+		struct plan_step step = {at - s->start, byte};
+
+		out(line, plan_format(line, sizeof(line), &step));
+	} else if (s->tty) {
+		out_described(byte);
+	} else {
+		out(&byte, 1);
+	}
+	s->cur = byte;
+}
+
+/* false when a stop signal came first */
+static bool wait_until(const struct sched *s, int64_t deadline)
+{
+	if (s->plan)
+		return true;
+	while (clock_poll_until(NULL, 0, deadline, wait_mask) < 0) {
+		if (errno != EINTR)
+			err(EX_OSERR, "ppoll");
+		if (got_signal)
+			return false;
+	}
+	return true;
+}
+
+static void apply(struct sched *s, const struct command *cmd, int64_t at)
+{
+	s->base = at;
+	if (cmd->kind == CMD_SEND)
+		emit(s, cmd->byte, at);
+	s->hold_end = cmd->duration_ns == COMMAND_UNTIMED ? NO_DEADLINE : at + cmd->duration_ns;
+}
+
+/* A timed hold ended with nothing new to do: the car stops. */
+static void end_hold(struct sched *s)
+{
+	if (s->cur > 0)
+		emit(s, BYTE_STOP, s->hold_end);
+	s->base = s->hold_end;
+	s->hold_end = NO_DEADLINE;
+}
+
+/*
+ * The next command and when it takes effect. Without -i, a hold runs to its
+ * end and the next command starts at that deadline if it is already there;
+ * a command that had to be waited for starts when it arrives. With -i, every
+ * command starts when it arrives, ending any hold.
+ */
+static enum got next_step(struct sched *s, struct reader *r, struct command *cmd, int64_t *at)
+{
+	int64_t no_wait = s->plan ? NO_DEADLINE : 0;
+	enum got g;
+
+	if (s->interrupt) {
+		g = fetch_command(r, s->hold_end, cmd);
+		*at = clock_now();
+		return g;
+	}
+	if (s->hold_end != NO_DEADLINE) {
+		if (!wait_until(s, s->hold_end))
+			return SIGNALLED;
+		*at = s->hold_end;
+		return fetch_command(r, no_wait, cmd);
+	}
+	*at = s->base;
+	g = fetch_command(r, no_wait, cmd);
+	if (g == LATER) {
+		g = fetch_command(r, NO_DEADLINE, cmd);
+		*at = clock_now();
+	}
+	return g;
+}
+
+/* Returns END, or SIGNALLED when a stop signal interrupted the schedule. */
+static enum got run(struct sched *s, struct reader *r)
+{
+	struct command cmd;
+	int64_t at;
+
+	for (;;) {
+		switch (next_step(s, r, &cmd, &at)) {
+		case GOT:
+			apply(s, &cmd, at);
+			break;
+		case LATER:
+			end_hold(s);
+			break;
+		case END:
+			/* input ended: a timed hold still runs out, then the car stops */
+			if (s->hold_end == NO_DEADLINE)
+				return END;
+			if (!wait_until(s, s->hold_end))
+				return SIGNALLED;
+			end_hold(s);
+			return END;
+		case SIGNALLED:
+			return SIGNALLED;
+		}
+	}
+}
+
+/* ---- modes ---- */
+
+static void on_stop_signal(int sig)
+{
+	got_signal = sig;
+}
+
+/*
+ * SIGINT, SIGTERM and SIGHUP are blocked except inside ppoll, so one can
+ * never slip in between checking the flag and starting to wait.
+ */
+static void catch_stop_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	sigset_t block;
+
+	sigemptyset(&block);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		on_signal(sigs[i], on_stop_signal);
+		sigaddset(&block, sigs[i]);
+	}
+	sigprocmask(SIG_BLOCK, &block, &unblocked_mask);
+	sigdelset(&unblocked_mask, SIGINT);
+	sigdelset(&unblocked_mask, SIGTERM);
+	sigdelset(&unblocked_mask, SIGHUP);
+	wait_mask = &unblocked_mask;
+}
+
+/* Interrupted: the car must end stopped, then die of the signal as expected. */
+static void stop_and_die(const struct sched *s)
+{
+	int sig = got_signal;
+	sigset_t set;
+
+	if (s->tty)
+		out_described(BYTE_STOP);
+	else
+		out(&(uint8_t){BYTE_STOP}, 1);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+static void run_mode(struct reader *r, bool interrupt, bool plan)
+{
+	struct sched s = {.interrupt = interrupt, .plan = plan, .hold_end = NO_DEADLINE, .cur = -1};
+
+	if (!plan) {
+		catch_stop_signals();
+		s.tty = isatty(STDOUT_FILENO);
+		s.start = clock_now();
+	}
+	s.base = s.start;
+	if (run(&s, r) == SIGNALLED)
+		stop_and_die(&s);
+}
+
+static void check_mode(struct reader *r)
+{
+	struct command cmd;
+
+	while (fetch_command(r, NO_DEADLINE, &cmd) == GOT)
+		;
+}
+
+static void decode_mode(struct reader *r)
+{
+	for (;;) {
+		if (r->fd < 0 && !open_next(r))
+			return;
+		if (r->start < r->len)
+			out_described((uint8_t)r->buf[r->start++]);
+		else if (r->eof)
+			close_input(r);
+		else
+			fill(r, NO_DEADLINE);
+	}
+}
+
+/* ---- main ---- */
+
+static void set_mode(enum mode *mode, enum mode m)
+{
+	if (*mode != MODE_RUN && *mode != m) {
+		warnx("-c, -d and -n exclude each other");
+		usage(stderr);
+		exit(EX_USAGE);
+	}
+	*mode = m;
+}
+
+static int parse_speed_option(const char *arg)
+{
+	long v;
+
+	if (parse_long(arg, SPEED_MIN, SPEED_MAX, &v) < 0) {
+		warnx("-s: speed must be 0-15, not '%s'", arg);
+		usage(stderr);
+		exit(EX_USAGE);
+	}
+	return (int)v;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"check", no_argument, NULL, 'c'},
+		{"decode", no_argument, NULL, 'd'},
+		{"interrupt", no_argument, NULL, 'i'},
+		{"plan", no_argument, NULL, 'n'},
+		{"speed", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	static struct reader r = {.fd = -1, .speed = SPEED_DEFAULT};
+	static char *stdin_only[] = {"-"};
+	enum mode mode = MODE_RUN;
+	bool interrupt = false;
+	int c;
+
+	atexit(close_stdout);
+	while ((c = getopt_long(argc, argv, "cdins:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			set_mode(&mode, MODE_CHECK);
+			break;
+		case 'd':
+			set_mode(&mode, MODE_DECODE);
+			break;
+		case 'i':
+			interrupt = true;
+			break;
+		case 'n':
+			set_mode(&mode, MODE_PLAN);
+			break;
+		case 's':
+			r.speed = parse_speed_option(optarg);
+			break;
+		case 'h':
+			help();
+			break;
+		case 'V':
+			print_version();
+			break;
+		default:
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (interrupt && mode != MODE_RUN) {
+		warnx("-i only applies when commands are run");
+		usage(stderr);
+		return EX_USAGE;
+	}
+	r.names = optind < argc ? argv + optind : stdin_only;
+	r.count = optind < argc ? argc - optind : 1;
+
+	/* a reader that went away is reported (EX_IOERR), not a silent death */
+	signal(SIGPIPE, SIG_IGN);
+	if (mode == MODE_CHECK)
+		check_mode(&r);
+	else if (mode == MODE_DECODE)
+		decode_mode(&r);
+	else
+		run_mode(&r, interrupt, mode == MODE_PLAN);
+	return exit_status;
+}
