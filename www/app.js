@@ -140,6 +140,12 @@ function showReport(line) {
 		$('car').textContent = `link ${m.link}`;
 		$('car').dataset.link = m.link;
 	}
+	if (typeof m.byte === 'string' && !('x' in m) && $('car').dataset.link !== 'up') {
+		// iracer-send echoes a byte only when it went out: the link is up
+		// (the page may have missed the {"link":"up"} line before it connected).
+		$('car').textContent = 'link up';
+		$('car').dataset.link = 'up';
+	}
 	if (typeof m.byte === 'string') {
 		const got = `${m.byte}${m.command ? ' ' + m.command : ''}`;
 		if ($('got').textContent !== got)

@@ -12,13 +12,14 @@ export function createMap(svg, caption) {
 	const path = svg.querySelector('#map-path');
 	const car = svg.querySelector('#map-car');
 	const grid = svg.querySelector('#map-grid');
-	const points = [[0, 0]];	// screen coordinates
+	const points = [];	// screen coordinates, from the first telemetry line this page saw
 	let pose = { sx: 0, sy: 0, heading: 0, speed: 0 };
 	let queued = false;
 	let lastBox = '';
 
 	function bounds() {
-		let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+		// the start (0,0) stays in view, with its marker
+		let x0 = 0, y0 = 0, x1 = 0, y1 = 0;
 		for (const [x, y] of points) {
 			x0 = Math.min(x0, x); x1 = Math.max(x1, x);
 			y0 = Math.min(y0, y); y1 = Math.max(y1, y);
@@ -70,10 +71,10 @@ export function createMap(svg, caption) {
 			const sx = -t.y, sy = -t.x;
 			pose = { sx, sy, x: t.x, y: t.y, heading: +t.heading || 0, speed: +t.speed || 0 };
 			const last = points[points.length - 1];
-			if (Math.hypot(sx - last[0], sy - last[1]) >= MIN_STEP) {
+			if (!last || Math.hypot(sx - last[0], sy - last[1]) >= MIN_STEP) {
 				points.push([sx, sy]);
 				if (points.length > MAX_POINTS)
-					points.splice(1, points.length - MAX_POINTS);
+					points.splice(0, points.length - MAX_POINTS);
 			}
 			if (!queued) {
 				queued = true;
