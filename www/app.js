@@ -24,6 +24,8 @@ const $ = (id) => document.getElementById(id);
 const slider = $('max-speed');
 const maxSpeed = () => Number(slider.value);
 
+let role = 'driving';	// or 'watching' (ws-bridge --exclusive)
+
 const socket = connect(socketUrl(), {
 	onStatus: showConnection,
 	onMessage: showReport,
@@ -116,9 +118,11 @@ document.addEventListener('visibilitychange', () => {
 
 function showConnection(state, wait) {
 	const el = $('conn');
-	el.dataset.state = state;
+	if (state !== 'connected')
+		role = 'driving';
+	el.dataset.state = state === 'connected' && role === 'watching' ? 'watching' : state;
 	$('conn-text').textContent =
-		state === 'connected' ? 'Connected' :
+		state === 'connected' ? (role === 'watching' ? 'Watching: another browser drives' : 'Connected') :
 		state === 'reconnecting' ? `Reconnecting in ${(wait / 1000).toFixed(wait < 1000 ? 2 : 0)} s` :
 		'Connecting…';
 }
@@ -136,6 +140,11 @@ function showReport(line) {
 	}
 	if (!m || typeof m !== 'object')
 		return;
+	// ws-bridge --exclusive: only the earliest browser drives, the others watch.
+	if (m['ws-bridge'] === 'driving' || m['ws-bridge'] === 'watching') {
+		role = m['ws-bridge'];
+		showConnection('connected');
+	}
 	if (m.link === 'up' || m.link === 'down') {
 		$('car').textContent = `link ${m.link}`;
 		$('car').dataset.link = m.link;

@@ -3,10 +3,11 @@
 // The sim's byte log (-v, on iracer-drive's stderr) is the truth about what the
 // car got: "iracer-sim: 0.336 0x18 forward 8".
 //
-//   node drive.test.mjs [--shots DIR]      (IRACER_BIN picks the programs)
+//   node drive.test.mjs [--shots DIR] [--docs]   (IRACER_BIN picks the programs)
 //
 // Prints TAP; exits 0 when every check passes. Screenshots go to DIR (default
-// tests/out/shots): desktop.png, phone.png (375x667), landscape.png, and more.
+// tests/out/shots): desktop.png, phone.png (375x667), landscape.png, and more;
+// --docs copies desktop.png and phone.png to docs/ for the README.
 
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
@@ -248,8 +249,12 @@ async function main() {
 		await page.keyboard.up('KeyW');
 		ok(space, 'W drives forward, Space stops');
 		ok(page.errors.length === 0, 'no script errors on the page', page.errors.join('; '));
-		await sleep(400);	// the stop echo reaches the page
+		// The README's picture: driving forward-right, the path curving on the map.
+		i = drive.mark();
+		await knobDrag(page, 0.3, -0.22, 1500);
 		await page.screenshot({ path: path.join(shots, 'desktop.png') });
+		await page.mouse.up();
+		await drive.waitByte(i, (b) => b === 0);
 
 		// 4. closing the page while driving
 		i = drive.mark();
@@ -317,7 +322,7 @@ async function main() {
 			const tcdp = await pctx.newCDPSession(p);
 			await tcdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: cx, y: cy }] });
 			for (let k = 1; k <= 6; k++)
-				await tcdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: cx + k * r * 0.05, y: cy - k * r * 0.09 }] });
+				await tcdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: cx + k * r * 0.06, y: cy - k * r * 0.06 }] });
 			const touched = await drive.waitByte(i, (b) => hi(b) === 6 || hi(b) === 1);
 			if (name === 'phone')
 				ok(touched, 'a touch drag on the phone drives the car', touched ? hex(touched.byte) : '');
@@ -334,6 +339,12 @@ async function main() {
 		ok(r.code === 0 && drive.last() === 0, 'iracer-drive ends on SIGINT with the car stopped', `status ${r.code}, last byte ${drive.last() === null ? '-' : hex(drive.last())}`);
 	}
 	fs.writeFileSync(path.join(shots, 'results.json'), JSON.stringify(results, null, 1) + '\n');
+	if (args.includes('--docs') && !failed) {
+		// The README's screenshots are these two, made by this test.
+		fs.copyFileSync(path.join(shots, 'desktop.png'), path.join(top, 'docs/screenshot.png'));
+		fs.copyFileSync(path.join(shots, 'phone.png'), path.join(top, 'docs/screenshot-phone.png'));
+		console.log('# copied desktop.png and phone.png to docs/');
+	}
 	console.log(`1..${n}`);
 	console.log(`# stop delays (ms): ${JSON.stringify(results)}`);
 	console.log(`# screenshots in ${shots}`);
