@@ -130,6 +130,7 @@ e2e-deps:
 		(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 
 e2e: all e2e-deps
+	cd tests/e2e && node --test logic.test.mjs
 	cd tests/e2e && IRACER_BIN=$(CURDIR)/bin node drive.test.mjs --shots $(CURDIR)/tests/out/shots
 
 clean:
