@@ -248,6 +248,25 @@ async function main() {
 		const space = await drive.waitByte(j, (b) => b === 0, 1000);
 		await page.keyboard.up('KeyW');
 		ok(space, 'W drives forward, Space stops');
+		// Leaving the page stops at once, before the watchdog could (300 ms).
+		for (const [what, fire] of [
+			['the window losing focus', () => window.dispatchEvent(new Event('blur'))],
+			['the page becoming hidden', () => {
+				Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+				document.dispatchEvent(new Event('visibilitychange'));
+				delete document.visibilityState;
+			}],
+		]) {
+			i = drive.mark();
+			await page.keyboard.down('KeyW');
+			await drive.waitByte(i, (b) => b === 0x1a);
+			i = drive.mark();
+			t0 = Date.now();
+			await page.evaluate(fire);
+			d = await stopDelay(drive, i, t0);
+			await page.keyboard.up('KeyW');
+			ok(d !== null && d < 250, `${what} stops the car at once`, `${d} ms`);
+		}
 		ok(page.errors.length === 0, 'no script errors on the page', page.errors.join('; '));
 		// The README's picture: driving forward-right, the path curving on the map.
 		i = drive.mark();
@@ -255,6 +274,26 @@ async function main() {
 		await page.screenshot({ path: path.join(shots, 'desktop.png') });
 		await page.mouse.up();
 		await drive.waitByte(i, (b) => b === 0);
+
+		// Game pad: the left stick drives like the knob, a face button stops.
+		const gpage = await ctx.newPage();
+		await gpage.addInitScript(() => {
+			window.__pad = { id: 'test pad', index: 0, connected: true, mapping: 'standard',
+				axes: [0, 0, 0, 0], buttons: Array.from({ length: 16 }, () => ({ pressed: false, value: 0 })) };
+			navigator.getGamepads = () => [window.__pad, null, null, null];
+		});
+		await gpage.goto(drive.url);
+		await gpage.waitForSelector('#conn[data-state="connected"]');
+		i = drive.mark();
+		await gpage.evaluate(() => { window.__pad.axes = [0.7, -0.7, 0, 0]; });
+		const padDrive = await drive.waitByte(i, (b) => hi(b) === 6, 3000);
+		i = drive.mark();
+		await gpage.evaluate(() => { window.__pad.buttons[0] = { pressed: true, value: 1 }; });
+		const padStop = await drive.waitByte(i, (b) => b === 0, 1000);
+		await gpage.evaluate(() => { window.__pad.buttons[0] = { pressed: false, value: 0 }; window.__pad.axes = [0, 0, 0, 0]; });
+		ok(padDrive && padStop, 'game pad: left stick up-right drives forward-right, button A stops',
+			padDrive ? hex(padDrive.byte) : `log ${drive.log.map((e) => hex(e.byte)).join(' ')}`);
+		await gpage.close();
 
 		// 4. closing the page while driving
 		i = drive.mark();
