@@ -50,9 +50,18 @@ session_left() {
 	pgrep -s "$1" || true
 }
 
+# No sanitizer report from any program (the suite also runs on bin/asan).
+no_sanitizer_report() {
+	if grep -E -q 'Sanitizer|runtime error:' drive.err; then
+		cat drive.err >&2
+		return 1
+	fi
+}
+
 stop_drive() {
 	kill -INT "$DRIVE_PID"
 	wait_exit "$DRIVE_PID" 10
+	no_sanitizer_report
 }
 
 @test "iracer-drive: --help prints the usage on stdout" {
@@ -186,6 +195,7 @@ stop_drive() {
 		pids=$(session_left "$sid")
 		[ -z "$pids" ] || fail "run $i: left running: $(ps -o pid,args -p "$pids")"
 		[ "$(last_sim_byte)" = 0x00 ] || fail "run $i: last byte $(last_sim_byte): $(cat drive.err)"
+		no_sanitizer_report
 		kill "$client" 2>/dev/null || true
 		wait "$client" 2>/dev/null || true
 		rm -f drive.out drive.err
@@ -207,5 +217,6 @@ stop_drive() {
 	grep -q "iracer-sim: connection 2 " drive.err || fail "$(cat drive.err)"
 	[ "$(last_sim_byte)" = 0x00 ]
 	[ -z "$(session_left "$DRIVE_PID")" ]
+	no_sanitizer_report
 	kill "$client" 2>/dev/null || true
 }
