@@ -1,0 +1,63 @@
+/*
+ * Targets: the text a user gives (a Bluetooth address, a tty path, or
+ * unix:PATH) parsed once, then turned into a connected file descriptor.
+ * Connecting is split in two steps so a caller's poll loop can keep serving
+ * its other inputs while a slow RFCOMM connect is under way.
+ */
+#ifndef IRACER_LINK_H
+#define IRACER_LINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/un.h>
+
+#include <bluetooth/bluetooth.h>
+
+enum link_kind {
+	LINK_RFCOMM, /* XX:XX:XX:XX:XX:XX, RFCOMM channel */
+	LINK_TTY,    /* a path with a '/': any tty, set raw 9600 8N1 */
+	LINK_UNIX,   /* unix:PATH, a UNIX stream socket */
+};
+
+#define LINK_CHANNEL_MIN 1
+#define LINK_CHANNEL_MAX 30
+#define LINK_CHANNEL_DEFAULT 1
+
+struct link_target {
+	enum link_kind kind;
+	const char *text; /* as the user wrote it, for messages */
+	bdaddr_t addr;
+	int channel;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+};
+
+/*
+ * Parse a target. Text without a '/' that is not unix:PATH must be a
+ * Bluetooth address: "00:11:22" is a malformed address, never a file name.
+ * Returns 0, or -1 with a message (without the target itself) in why.
+ */
+int link_parse(const char *text, int channel, struct link_target *t, char *why, size_t n);
+
+/*
+ * Start connecting. Returns 0 when connected (*fd set), 1 when the connect is
+ * in progress (*fd set: wait for POLLOUT, then call link_finish), or -1 with
+ * errno set. The fd is blocking once connected.
+ */
+int link_start(const struct link_target *t, int *fd);
+
+/* Complete a connect after POLLOUT. Returns 0, or -1 with errno set. */
+int link_finish(int fd);
+
+/*
+ * Why a connect failed, in words that say what to do: strerror(errnum) and a
+ * hint for the target kind. Returns buf.
+ */
+const char *link_reason(const struct link_target *t, int errnum, char *buf, size_t n);
+
+/* True when retrying cannot help: the system lacks the address family. */
+int link_fatal(int errnum);
+
+/* Drain a tty's output so the last byte is not lost, then close. */
+void link_close(const struct link_target *t, int fd);
+
+#endif
