@@ -8,7 +8,7 @@ bats_require_minimum_version 1.5.0
 
 DRIVE="$TOP/scripts/iracer-drive"
 
-# Start iracer-drive --sim on a free port in its own session (so every process it
+# Start iracer-drive ARGS... on a free port in its own session (so every process it
 # starts can be found afterwards by session id); sets PORT, URL, DRIVE_PID.
 start_drive() {
 	PORT=$(free_port)
@@ -17,7 +17,7 @@ start_drive() {
 	IRACER_BIN="$BIN" "$PY" -c 'import os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_DFL)
 os.setsid()
-os.execv(sys.argv[1], sys.argv[1:])' "$DRIVE" --sim -v -p "$PORT" "$@" >drive.out 2>drive.err &
+os.execv(sys.argv[1], sys.argv[1:])' "$DRIVE" -p "$PORT" "$@" >drive.out 2>drive.err &
 	DRIVE_PID=$!
 	BG_PIDS+=("$DRIVE_PID")
 	wait_until 10 grep -q "^http://127.0.0.1:$PORT/" drive.out || {
@@ -93,7 +93,7 @@ stop_drive() {
 }
 
 @test "iracer-drive: the page is served and the URL printed" {
-	start_drive
+	start_drive --sim -v
 	run -0 "$PY" -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
 		"http://127.0.0.1:$PORT/"
 	assert_output --partial '<script type="module" src="app.js"></script>'
@@ -101,7 +101,7 @@ stop_drive() {
 }
 
 @test "iracer-drive: the seed's up with duration 0.1 gives 0x18, then 0x00 about 100 ms later" {
-	start_drive
+	start_drive --sim -v
 	ws "$URL" '{"command":"up","duration":0.1}' --read 0.5
 	wait_until 5 grep -q ' 0x18 forward 8' drive.err
 	stop_drive
@@ -115,7 +115,7 @@ stop_drive() {
 }
 
 @test "iracer-drive: the seed's raw 22 gives 0x16" {
-	start_drive
+	start_drive --sim -v
 	ws "$URL" '{"command":"raw","data":22}' --read 0.3
 	wait_until 5 grep -q ' 0x16 forward 6' drive.err
 	stop_drive
@@ -123,7 +123,7 @@ stop_drive() {
 }
 
 @test "iracer-drive: extended messages and the page's heartbeat keep the car moving, silence stops it" {
-	start_drive
+	start_drive --sim -v
 	ws "$URL" '{"command":"forward-left","speed":11}' --every 0.1 --for 1 --read 1
 	stop_drive
 	# driven for a second: many 0x5b, no stop in between (the watchdog stayed quiet)
@@ -134,7 +134,7 @@ stop_drive() {
 }
 
 @test "iracer-drive: a malformed message is noted and the next one still drives" {
-	start_drive
+	start_drive --sim -v
 	ws "$URL" 'this is not json' '{"command":"fly"}' '{"command":"raw","data":22}' --read 0.3
 	wait_until 5 grep -q ' 0x16 forward 6' drive.err
 	grep -q 'json2cmd: not JSON: "this is not json"' drive.err
@@ -143,7 +143,7 @@ stop_drive() {
 }
 
 @test "iracer-drive: the page's socket gets the car side's echo and the sim's telemetry" {
-	start_drive
+	start_drive --sim -v
 	run -0 ws "$URL" '{"command":"forward","speed":9}' --every 0.1 --for 0.5 --read 0.2
 	assert_line --regexp '^\{"t":[0-9.]+,"byte":"0x19","command":"forward 9"\}$'
 	assert_line --regexp '^\{"t":[0-9.]+,"byte":"0x19","command":"forward 9","x":'
@@ -152,7 +152,7 @@ stop_drive() {
 }
 
 @test "iracer-drive: closing the page's socket stops the car at once (--on-close)" {
-	start_drive
+	start_drive --sim -v
 	ws "$URL" '{"command":"forward","speed":9}' --read 0
 	wait_until 5 grep -q ' 0x19 forward 9' drive.err
 	wait_until 2 test "$(last_sim_byte)" = 0x00
@@ -166,7 +166,7 @@ stop_drive() {
 
 @test "iracer-drive: a token file makes the token necessary" {
 	echo 's3cret' >token
-	start_drive --token-file token
+	start_drive --sim -v --token-file token
 	grep -qx "http://127.0.0.1:$PORT/?token=s3cret" drive.out
 	run -69 ws "$URL" '{"command":"raw","data":22}'
 	run -69 ws "$URL?token=wrong" '{"command":"raw","data":22}'
@@ -178,7 +178,7 @@ stop_drive() {
 @test "iracer-drive: started and stopped 20 times while driving: always 0x00 last, nothing left running" {
 	local i sid pids
 	for ((i = 1; i <= 20; i++)); do
-		start_drive
+		start_drive --sim -v
 		sid=$DRIVE_PID
 		# a driver holding the stick: a heartbeat every 100 ms
 		ws "$URL" '{"command":"forward-right","speed":12}' --every 0.1 --for 5 --read 0 \
@@ -203,7 +203,7 @@ stop_drive() {
 }
 
 @test "iracer-drive: when iracer-send dies, a new one stops the car and iracer-drive ends" {
-	start_drive
+	start_drive --sim -v
 	ws "$URL" '{"command":"forward","speed":10}' --every 0.1 --for 3 --read 0 >/dev/null 2>&1 &
 	local client=$! send
 	wait_until 5 grep -q ' 0x1a forward 10' drive.err
@@ -219,4 +219,28 @@ stop_drive() {
 	[ -z "$(session_left "$DRIVE_PID")" ]
 	no_sanitizer_report
 	kill "$client" 2>/dev/null || true
+}
+
+@test "iracer-drive: a real target (here a sim on unix:PATH) is driven and left stopped" {
+	bg "$BIN/iracer-sim" -l "unix:$BATS_TEST_TMPDIR/car.sock" -v 2>sim.err
+	local sim=$BG_PID
+	wait_until 5 test -S "$BATS_TEST_TMPDIR/car.sock"
+	start_drive "unix:$BATS_TEST_TMPDIR/car.sock"
+	ws "$URL" '{"command":"backward-right","speed":7}' --every 0.1 --for 0.5 --read 0
+	wait_until 5 grep -q ' 0x87 backward-right 7' sim.err
+	stop_drive
+	[ -z "$(session_left "$DRIVE_PID")" ]
+	kill -0 "$sim"	# the car is not ours to end
+	[ "$(sed -n 's/^iracer-sim: [0-9.]* \(0x[0-9a-f]*\) .*/\1/p' sim.err | tail -n 1)" = 0x00 ]
+}
+
+@test "iracer-drive: a bad target ends it with iracer-send's message and status 69" {
+	start_drive not-a-car
+	wait_exit "$DRIVE_PID" 10
+	run wait "$DRIVE_PID"
+	[ "$status" -eq 69 ]
+	grep -q '^iracer-send: not-a-car: not a Bluetooth address' drive.err
+	grep -q '^iracer-drive: iracer-send ended (status 64); stopping$' drive.err
+	! grep -q 'stopping the car with a new one' drive.err
+	[ -z "$(session_left "$DRIVE_PID")" ]
 }
