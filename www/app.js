@@ -34,7 +34,7 @@ const socket = connect(socketUrl(), {
 
 const driver = new Driver((text) => socket.send(text), {
 	onChange(intent) {
-		$('sent').textContent = describe(intent);
+		$('sent').textContent = describe(intent) + (socket.open ? '' : ' (not connected)');
 		stick.show(intent ? intent.command : null);
 		document.body.dataset.moving = intent ? 'yes' : 'no';
 	},
