@@ -28,7 +28,7 @@ os.execv(sys.argv[1], sys.argv[1:])' "$DRIVE" -p "$PORT" "$@" >drive.out 2>drive
 }
 
 ws() {
-	"$PY" "$TOP/tests/wsclient.py" "$@"
+	"$PY" "$TOP/tests/ws-driver.py" "$@"
 }
 
 # The bytes the sim received, as "0x18 0x00 ...".

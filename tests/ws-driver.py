@@ -1,6 +1,7 @@
-"""A plain WebSocket client for the tests (python3-websockets).
+"""A plain WebSocket client that drives like the page: messages, then a heartbeat
+(tests/ws-client.py, ws-bridge's, tests the protocol; this one the pipeline).
 
-usage: wsclient.py URL [--gap SECS] [--every SECS] [--for SECS] [--read SECS] MESSAGE...
+usage: ws-driver.py URL [--gap SECS] [--every SECS] [--for SECS] [--read SECS] MESSAGE...
 
 Connects, sends each MESSAGE (--gap apart), then with --every re-sends the last
 one that often for --for seconds (a heartbeat, as the page does), and prints
@@ -19,7 +20,7 @@ async def run(a):
     try:
         ws = await websockets.connect(a.url, open_timeout=5, close_timeout=1)
     except (OSError, websockets.exceptions.InvalidHandshake, asyncio.TimeoutError) as e:
-        print(f"wsclient: {a.url}: {e}", file=sys.stderr)
+        print(f"ws-driver: {a.url}: {e}", file=sys.stderr)
         return 69
 
     async def reader():
