@@ -23,7 +23,7 @@ os.setsid()
 os.execv(sys.argv[1], sys.argv[1:])' "$DRIVE" -p "$PORT" "$@" >drive.out 2>drive.err &
 	DRIVE_PID=$!
 	BG_PIDS+=("$DRIVE_PID")
-	wait_until 10 grep -q "^http://127.0.0.1:$PORT/" drive.out || {
+	wait_until 10 grep -q "^https\?://127.0.0.1:$PORT/" drive.out || {
 		cat drive.err >&2
 		return 1
 	}
@@ -246,4 +246,26 @@ stop_drive() {
 	grep -q '^iracer-drive: iracer-send ended (status 64); stopping$' drive.err
 	! grep -q 'stopping the car with a new one' drive.err
 	[ -z "$(session_left "$DRIVE_PID")" ]
+}
+
+@test "iracer-drive: --tls-cert and --tls-key give an https URL and a wss socket that drives" {
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 1 \
+		-subj /CN=localhost 2>/dev/null
+	start_drive --sim -v --tls-cert cert.pem --tls-key key.pem
+	grep -qx "https://127.0.0.1:$PORT/" drive.out
+	ws "wss://127.0.0.1:$PORT/ws" '{"command":"raw","data":22}' --read 0.3
+	wait_until 5 grep -q ' 0x16 forward 6' drive.err
+	stop_drive
+}
+
+@test "iracer-drive: --exclusive lets the first browser drive; a second one only watches" {
+	start_drive --sim -v --exclusive
+	ws "$URL" '{"command":"forward","speed":9}' --every 0.1 --for 1.5 --read 0 >first.out &
+	local first=$!
+	wait_until 5 grep -q ' 0x19 forward 9' drive.err
+	run -0 ws "$URL" '{"command":"raw","data":22}' --read 0.3
+	assert_line '{"ws-bridge":"watching"}'
+	wait "$first"
+	stop_drive
+	! grep -q ' 0x16 ' drive.err
 }
