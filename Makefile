@@ -43,10 +43,12 @@ DEPS_DEMO = jq
 # The browser test needs these commands; they are installed only when missing (by
 # command, not package: a node from elsewhere, e.g. NodeSource, already has npm).
 DEPS_E2E = chromium nodejs npm
+# The Bluetooth VM test (tests/vm): QEMU, initramfs tools, BlueZ's btvirt.
+DEPS_VM = qemu-system-x86 busybox-static cpio kmod xz-utils bluez bluez-test-tools
 
 BATS = bats
 
-.PHONY: all check test deps lint install uninstall clean fmt demo
+.PHONY: all check test deps lint install uninstall clean fmt demo check-vm deps-vm
 # keep object files between builds (they are intermediate in the pattern chain)
 .SECONDARY:
 
@@ -81,13 +83,25 @@ check: deps
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86 \
 	$(BATS) tests
 	$(MAKE) e2e
+	@if [ -n "$${CI:-}" ] || tools/install-deps $(DEPS_VM); then $(MAKE) check-vm; \
+	else echo "check: skipping check-vm: cannot install $(DEPS_VM)"; fi
+
+# Real RFCOMM: boot Debian's kernel under QEMU with two btvirt controllers (tests/vm).
+check-vm: deps-vm
+	$(MAKE) all
+	tests/vm/build $(CURDIR)/bin
+	$(BATS) tests/vm/vm.bats
+
+deps-vm:
+	@tools/install-deps $(DEPS_VM)
 
 test: all
 	IRACER_BIN=$(CURDIR)/bin $(BATS) tests
 
 lint:
 	@for m in $(wildcard man/*.1); do mandoc -Tlint -W warning "$$m" || exit 1; done
-	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz .ci/run $(wildcard tests/*.bash)
+	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz .ci/run $(wildcard tests/*.bash) \
+		tests/vm/build tests/vm/boot tests/vm/init
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(DATADIR)

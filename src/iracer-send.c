@@ -51,6 +51,7 @@ struct sender {
 	int64_t backoff;
 	int64_t last_input; /* when the last byte arrived while up */
 	uint8_t last_sent;
+	size_t sent_on_link; /* bytes sent on the current connection */
 	int last_errno; /* of the last failed attempt, to warn once per reason */
 };
 
@@ -195,6 +196,7 @@ static void note_sent(struct sender *s, const uint8_t *buf, size_t n)
 	}
 	if (n > 0)
 		s->last_sent = buf[n - 1];
+	s->sent_on_link += n;
 }
 
 static void close_link(struct sender *s)
@@ -213,6 +215,14 @@ static void finish(struct sender *s, int status)
 {
 	static const uint8_t stop = BYTE_STOP;
 	int deliver = status != 0 || stop_signal || s->o.stop_at_eof;
+
+	/*
+	 * At the end of input, a car whose last byte on this link was a stop is
+	 * already stopped (a route from iracer-cmd ends with one): a second stop
+	 * would only blur what was sent. Signals and errors always send one.
+	 */
+	if (status == 0 && !stop_signal && s->sent_on_link > 0 && s->last_sent == BYTE_STOP)
+		deliver = 0;
 
 	if (deliver && s->state == LINK_UP) {
 		if (write_all(s->fd, &stop, 1) < 0) {
@@ -257,6 +267,7 @@ static void link_is_up(struct sender *s, int fd)
 
 	s->fd = fd;
 	s->state = LINK_UP;
+	s->sent_on_link = 0;
 	s->reading = 1;
 	s->backoff = BACKOFF_FIRST;
 	s->last_errno = 0;

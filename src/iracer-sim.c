@@ -272,7 +272,9 @@ static int take_bytes(struct sim *s, int fd, int64_t start)
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return 1;
 	if (n < 0) {
-		warn("read");
+		/* RFCOMM reports an ordinary disconnect by the far end as a reset */
+		if (errno != ECONNRESET)
+			warn("read");
 		return 0;
 	}
 	/* one read, one arrival time: the bytes came together */

@@ -110,6 +110,22 @@ all_bytes() {
 	[ "$(hex <out)" = "18 22" ]
 }
 
+@test "-S after input that already ends with a stop adds no second one" {
+	listen_unix out
+	printf '\x1c\x39\x00' | "$SEND" -S "unix:$SOCK"
+	wait_bytes out "1c 39 00"
+	sleep 0.2
+	[ "$(hex <out)" = "1c 39 00" ]
+}
+
+@test "-S with empty input still sends a stop" {
+	listen_unix out
+	"$SEND" -S "unix:$SOCK" </dev/null
+	wait_bytes out "00"
+	sleep 0.1
+	[ "$(hex <out)" = "00" ]
+}
+
 @test "target from IRACER_ADDR" {
 	listen_unix out
 	printf '\x5b' | IRACER_ADDR="unix:$SOCK" "$SEND" -S

@@ -1,0 +1,3 @@
+forward 5s
+left
+forward 5s
