@@ -1,0 +1,993 @@
+/*
+ * ws-bridge: WebSocket text messages to stdout lines and stdin lines to
+ * every WebSocket client, plus the static files of a web page, on one port.
+ *
+ * Everything runs in the libwebsockets event loop on one thread: the
+ * listening socket, the clients, stdin (adopted as a raw file), a signalfd
+ * for SIGINT/SIGTERM and, when stdout is a pipe or socket, a watch on
+ * stdout that wakes us when it can take more bytes.
+ */
+#include <arpa/inet.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libwebsockets.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "msgline.h"
+#include "outbuf.h"
+#include "util.h"
+
+/* Messages queued per client for stdin lines; older ones are dropped. */
+#define QUEUE_LEN 64
+/* Stdout buffer: this much plus one longest line. */
+#define OUTBUF_BASE (256 * 1024)
+#define MAX_ORIGINS 16
+#define TOKEN_MAX 256
+#define SHUTDOWN_GRACE_US (2 * LWS_US_PER_SEC)
+
+#define NOTICE_DRIVING "{\"ws-bridge\":\"driving\"}"
+#define NOTICE_WATCHING "{\"ws-bridge\":\"watching\"}"
+
+enum notice { NOTICE_NONE, NOTICE_DRIVE, NOTICE_WATCH };
+
+struct options {
+	const char *addr;
+	int port;
+	const char *www;
+	const char *on_open;
+	const char *on_close;
+	int dead_after;
+	int exclusive;
+	const char *origins[MAX_ORIGINS];
+	int norigins;
+	char token[TOKEN_MAX];
+	size_t token_len;
+	int have_token;
+	long max_clients;
+	size_t max_message;
+	const char *tls_cert;
+	const char *tls_key;
+	int quiet;
+	int verbose;
+};
+
+/* Per WebSocket connection; lws allocates it zeroed (per_session_data). */
+struct client {
+	struct lws *wsi;
+	struct client *prev, *next; /* in order of connection */
+	char peer[64];
+	char *msg; /* a message arriving in pieces, max_message bytes */
+	size_t msg_len;
+	uint64_t seq; /* next stdin line (broadcast number) to send */
+	uint64_t dropped;
+	enum notice notice;
+	int established;
+	int driving; /* --exclusive: this one's lines are printed */
+	int closing; /* server shutdown: close with 1001 when writable */
+	int dropping; /* its queue overflowed since the last report */
+};
+
+/*
+ * stdin lines, as one ring shared by all clients: each client keeps the
+ * number of the next line it needs, so its queue costs no memory and a
+ * client that lags more than QUEUE_LEN lines simply skips the oldest.
+ */
+struct broadcast {
+	char *slots; /* QUEUE_LEN slots of LWS_PRE + max_message bytes */
+	size_t lens[QUEUE_LEN];
+	uint64_t head; /* number of lines ever queued */
+};
+
+struct bridge {
+	struct options opt;
+	struct lws_context *ctx;
+	struct lws_vhost *vh;
+	struct client *first, *last;
+	long nclients;
+	struct outbuf out;
+	int stdout_dead;
+	int stdout_orig_flags;
+	struct lws *stdout_watch;
+	int throttled;
+	struct broadcast bc;
+	char *inbuf; /* stdin line assembly */
+	size_t inlen;
+	int in_discard; /* skipping the rest of an over-long stdin line */
+	int sigfd;
+	int stdin_fd; /* a dup, which lws closes at EOF */
+	int shutting_down;
+	int exit_code;
+	lws_sorted_usec_list_t sul_grace;
+	int grace_over;
+};
+
+static struct bridge B;
+
+static const char usage_text[] =
+	"usage: ws-bridge [-qvx] [-a addr] [-p port] [-w dir] [-d secs] [-m bytes]\n"
+	"                 [-n max] [-o origin] [-t file] [--on-open line]\n"
+	"                 [--on-close line] [--tls-cert file --tls-key file]\n";
+
+static const char help_text[] =
+	"\n"
+	"  -a, --addr ADDR        listen address (default 127.0.0.1)\n"
+	"  -p, --port PORT        listen port (default 8000)\n"
+	"  -w, --www DIR          serve the files in DIR; WebSocket on /ws\n"
+	"  -d, --dead-after SECS  drop a client silent for SECS seconds (default 3)\n"
+	"  -m, --max-message N    longest message in bytes (default 4096)\n"
+	"  -n, --max-clients N    most clients at once (default 1000)\n"
+	"  -o, --origin ORIGIN    also accept upgrades from ORIGIN (repeatable)\n"
+	"  -t, --token-file FILE  require ?token= with the secret in FILE\n"
+	"  -x, --exclusive        only the earliest client drives\n"
+	"      --on-open LINE     print LINE when a client connects\n"
+	"      --on-close LINE    print LINE when a client goes away\n"
+	"      --tls-cert FILE    serve https and wss with this certificate\n"
+	"      --tls-key FILE     and this private key\n"
+	"  -q, --quiet            no notes on stderr, only errors\n"
+	"  -v, --verbose          log connects and disconnects\n"
+	"  -h, --help             this help\n"
+	"      --version          print the version\n";
+
+static void usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(EX_USAGE);
+}
+
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (B.opt.quiet)
+		return;
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+}
+
+/* lws's own log lines, on stderr only and in the house format. */
+static void emit_lws_log(int level, const char *line)
+{
+	(void)level;
+	dprintf(STDERR_FILENO, "ws-bridge: %s", line);
+}
+
+/* ---- stdout ---------------------------------------------------------- */
+
+static void stdout_failed(void)
+{
+	if (B.stdout_dead)
+		return;
+	warn("stdout");
+	B.stdout_dead = 1;
+	B.exit_code = EX_IOERR;
+	lws_cancel_service(B.ctx);
+}
+
+static void set_throttle(int on)
+{
+	if (B.throttled == on)
+		return;
+	B.throttled = on;
+	for (struct client *c = B.first; c; c = c->next)
+		lws_rx_flow_control(c->wsi, !on);
+}
+
+/* One write(2) for everything that became ready in this loop turn. */
+static void flush_stdout(void)
+{
+	if (B.stdout_dead || B.out.len == 0)
+		return;
+	int r = B.out.nonblock ? outbuf_flush(&B.out) : outbuf_drain(&B.out);
+	if (r < 0) {
+		stdout_failed();
+		return;
+	}
+	if (r > 0 && B.stdout_watch)
+		lws_callback_on_writable(B.stdout_watch);
+	/* Resume reading clients once a good part of the buffer is free. */
+	if (B.throttled && B.out.len <= B.out.cap / 2)
+		set_throttle(0);
+}
+
+/*
+ * Queue one line for stdout. After each line there is always room for one
+ * more of the longest kind, because we stop reading clients before that
+ * room runs out; the blocking drain is a fallback that keeps lines whole.
+ */
+static void emit_line(const char *text, size_t n)
+{
+	char *dst;
+
+	if (B.stdout_dead)
+		return;
+	/*
+	 * The first line of a turn asks for a writable callback on stdout:
+	 * lines queued from timers (dead clients) or at the end of a turn must
+	 * not wait for the next network event.
+	 */
+	if (B.out.len == 0 && B.stdout_watch)
+		lws_callback_on_writable(B.stdout_watch);
+	dst = outbuf_reserve(&B.out, n + 1);
+	if (dst == NULL) {
+		if (outbuf_drain(&B.out) < 0) {
+			stdout_failed();
+			return;
+		}
+		dst = outbuf_reserve(&B.out, n + 1);
+	}
+	outbuf_commit(&B.out, msgline_from_message(dst, text, n));
+	if (outbuf_room(&B.out) < B.opt.max_message + 1)
+		set_throttle(1);
+}
+
+static void emit_configured(const char *line)
+{
+	if (line)
+		emit_line(line, strlen(line));
+}
+
+/* ---- clients --------------------------------------------------------- */
+
+static void peer_name(struct lws *wsi, char *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char host[INET6_ADDRSTRLEN] = "?";
+	int port = 0;
+
+	if (getpeername(lws_get_socket_fd(wsi), (struct sockaddr *)&ss, &sl) == 0) {
+		if (ss.ss_family == AF_INET) {
+			struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+			inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
+			port = ntohs(s4->sin_port);
+		} else if (ss.ss_family == AF_INET6) {
+			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+			inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
+			port = ntohs(s6->sin6_port);
+		}
+	}
+	snprintf(buf, len, strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port);
+}
+
+static void tell(struct client *c, enum notice n)
+{
+	c->notice = n;
+	lws_callback_on_writable(c->wsi);
+}
+
+static void client_add(struct client *c, struct lws *wsi)
+{
+	c->wsi = wsi;
+	c->seq = B.bc.head;
+	c->established = 1;
+	c->prev = B.last;
+	if (B.last)
+		B.last->next = c;
+	else
+		B.first = c;
+	B.last = c;
+	B.nclients++;
+	peer_name(wsi, c->peer, sizeof(c->peer));
+	if (B.opt.verbose)
+		warnx("%s: connected", c->peer);
+	if (B.throttled)
+		lws_rx_flow_control(wsi, 0);
+	if (!B.opt.exclusive) {
+		c->driving = 1;
+		emit_configured(B.opt.on_open);
+		return;
+	}
+	c->driving = (c == B.first);
+	if (c->driving)
+		emit_configured(B.opt.on_open);
+	tell(c, c->driving ? NOTICE_DRIVE : NOTICE_WATCH);
+}
+
+static void report_drops(struct client *c, const char *when);
+
+static void client_remove(struct client *c)
+{
+	int was_driving = c->driving;
+
+	if (!c->established)
+		return;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		B.first = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		B.last = c->prev;
+	c->established = 0;
+	B.nclients--;
+	free(c->msg);
+	c->msg = NULL;
+	if (c->dropped)
+		report_drops(c, "gone");
+	if (B.opt.verbose)
+		warnx("%s: disconnected", c->peer);
+	if (was_driving)
+		emit_configured(B.opt.on_close);
+	if (B.opt.exclusive && was_driving && B.first && !B.shutting_down) {
+		B.first->driving = 1;
+		emit_configured(B.opt.on_open);
+		tell(B.first, NOTICE_DRIVE);
+	}
+}
+
+static int refuse(struct lws *wsi, struct client *c, int code, const char *why)
+{
+	lws_close_reason(wsi, code, (unsigned char *)why, strlen(why));
+	note("%s: %s (close %d)", c->peer, why, code);
+	return -1;
+}
+
+/* A piece of a text message arrived; a whole message becomes a line. */
+static int client_receive(struct lws *wsi, struct client *c, const char *in, size_t len)
+{
+	int first = lws_is_first_fragment(wsi);
+	int done = lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0;
+
+	if (lws_frame_is_binary(wsi))
+		return refuse(wsi, c, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE,
+			      "binary message refused");
+	if (first)
+		c->msg_len = 0;
+	if (c->msg_len + len > B.opt.max_message)
+		return refuse(wsi, c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+			      "message too long");
+	if (first && done) { /* the usual case: straight to stdout */
+		if (c->driving)
+			emit_line(in, len);
+		return 0;
+	}
+	if (c->msg == NULL) {
+		c->msg = malloc(B.opt.max_message);
+		if (c->msg == NULL)
+			return refuse(wsi, c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+				      "out of memory");
+	}
+	memcpy(c->msg + c->msg_len, in, len);
+	c->msg_len += len;
+	if (done && c->driving)
+		emit_line(c->msg, c->msg_len);
+	return 0;
+}
+
+static char *slot(uint64_t seq)
+{
+	return B.bc.slots + (seq % QUEUE_LEN) * (LWS_PRE + B.opt.max_message);
+}
+
+static void report_drops(struct client *c, const char *when)
+{
+	note("%s: %s; %llu messages dropped for this client", c->peer, when,
+	     (unsigned long long)c->dropped);
+	c->dropping = 0;
+}
+
+/* A new stdin line is queued: a client whose queue is full loses its oldest. */
+static void client_queue_line(struct client *c)
+{
+	if (B.bc.head - c->seq > QUEUE_LEN) {
+		c->dropped += B.bc.head - QUEUE_LEN - c->seq;
+		c->seq = B.bc.head - QUEUE_LEN;
+		if (!c->dropping)
+			note("%s: slow client: dropping its oldest messages", c->peer);
+		c->dropping = 1;
+	}
+	lws_callback_on_writable(c->wsi);
+}
+
+/* Send one pending notice or stdin line; lws wants one write per callback. */
+static int client_writable(struct lws *wsi, struct client *c)
+{
+	const char *text = NULL;
+	size_t len = 0;
+	unsigned char buf[LWS_PRE + sizeof(NOTICE_WATCHING)];
+
+	if (c->closing)
+		return -1; /* the close reason (1001) was set already */
+	if (c->notice != NOTICE_NONE) {
+		text = c->notice == NOTICE_DRIVE ? NOTICE_DRIVING : NOTICE_WATCHING;
+		len = strlen(text);
+		memcpy(buf + LWS_PRE, text, len);
+		c->notice = NOTICE_NONE;
+		if (lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
+			return -1;
+	} else if (c->seq < B.bc.head) {
+		len = B.bc.lens[c->seq % QUEUE_LEN];
+		unsigned char *p = (unsigned char *)slot(c->seq) + LWS_PRE;
+		c->seq++;
+		if (lws_write(wsi, p, len, LWS_WRITE_TEXT) < (int)len)
+			return -1;
+	}
+	if (c->notice != NOTICE_NONE || c->seq < B.bc.head)
+		lws_callback_on_writable(wsi);
+	else if (c->dropping)
+		report_drops(c, "caught up");
+	return 0;
+}
+
+/* ---- upgrade checks -------------------------------------------------- */
+
+static int same_text(const char *a, const char *b)
+{
+	return strcasecmp(a, b) == 0;
+}
+
+/* Browsers send Origin; it must be us (Host) or one the user allowed. */
+static int origin_allowed(struct lws *wsi)
+{
+	char origin[256], host[256];
+	const char *o = origin;
+
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) <= 0)
+		return 1; /* not a browser: scripts are welcome */
+	if (lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) < 0)
+		return 0;
+	for (int i = 0; i < B.opt.norigins; i++)
+		if (same_text(origin, B.opt.origins[i]))
+			return 1;
+	if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0)
+		return 0;
+	if (strncasecmp(o, "http://", 7) == 0)
+		o += 7;
+	else if (strncasecmp(o, "https://", 8) == 0)
+		o += 8;
+	else
+		return 0;
+	return same_text(o, host);
+}
+
+/* Constant time in the length of the secret: no early exit on mismatch. */
+static int token_matches(const char *given, size_t glen)
+{
+	unsigned diff = glen != B.opt.token_len;
+
+	for (size_t i = 0; i < B.opt.token_len; i++)
+		diff |= (unsigned char)B.opt.token[i] ^ (unsigned char)(i < glen ? given[i] : 0);
+	return diff == 0;
+}
+
+static int token_allowed(struct lws *wsi)
+{
+	char buf[TOKEN_MAX + 8];
+	const char *v;
+
+	if (!B.opt.have_token)
+		return 1;
+	v = lws_get_urlarg_by_name(wsi, "token=", buf, sizeof(buf));
+	return v && token_matches(v, strlen(v));
+}
+
+static int path_allowed(struct lws *wsi)
+{
+	char uri[64];
+
+	if (!B.opt.www)
+		return 1;
+	return lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) > 0 &&
+	       strcmp(uri, "/ws") == 0;
+}
+
+static const char *status_text(unsigned code)
+{
+	switch (code) {
+	case HTTP_STATUS_FORBIDDEN: return "Forbidden";
+	case HTTP_STATUS_NOT_FOUND: return "Not Found";
+	default: return "Service Unavailable";
+	}
+}
+
+static int reject(struct lws *wsi, unsigned code, const char *why)
+{
+	if (B.opt.verbose) {
+		char peer[64];
+		peer_name(wsi, peer, sizeof(peer));
+		warnx("%s: upgrade refused: %u %s", peer, code, why);
+	}
+	/*
+	 * Our own status line: lws_return_http_status() would answer an
+	 * upgrade request with HTTP/1.0, which strict clients refuse.
+	 */
+	char buf[LWS_PRE + 160];
+	int n = snprintf(buf + LWS_PRE, sizeof(buf) - LWS_PRE,
+			 "HTTP/1.1 %u %s\r\ncontent-type: text/plain\r\n"
+			 "content-length: %zu\r\nconnection: close\r\n\r\n%s\n",
+			 code, status_text(code), strlen(why) + 1, why);
+	lws_write(wsi, (unsigned char *)buf + LWS_PRE, (size_t)n, LWS_WRITE_HTTP_HEADERS);
+	return 1; /* lws completes the transaction */
+}
+
+static int confirm_upgrade(struct lws *wsi)
+{
+	if (!path_allowed(wsi))
+		return reject(wsi, HTTP_STATUS_NOT_FOUND, "not the WebSocket path");
+	if (!origin_allowed(wsi))
+		return reject(wsi, HTTP_STATUS_FORBIDDEN, "cross-origin");
+	if (!token_allowed(wsi))
+		return reject(wsi, HTTP_STATUS_FORBIDDEN, "bad token");
+	if (B.shutting_down || B.nclients >= B.opt.max_clients)
+		return reject(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE, "too many clients");
+	return 0;
+}
+
+static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+		       void *in, size_t len)
+{
+	struct client *c = user;
+
+	switch (reason) {
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		return confirm_upgrade(wsi);
+	case LWS_CALLBACK_HTTP:
+		/* Only reached without --www (or outside its mount). */
+		if (lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL))
+			return -1;
+		return lws_http_transaction_completed(wsi);
+	case LWS_CALLBACK_ESTABLISHED:
+		client_add(c, wsi);
+		break;
+	case LWS_CALLBACK_RECEIVE:
+		return client_receive(wsi, c, in, len);
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return client_writable(wsi, c);
+	case LWS_CALLBACK_CLOSED:
+		client_remove(c);
+		break;
+	default:
+		break;
+	}
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+/* ---- stdin, stdout, signals (raw files in the same loop) ------------- */
+
+static void broadcast_line(const char *line, size_t n)
+{
+	if (n > B.opt.max_message) {
+		note("stdin: line of %zu bytes is over %zu, not sent", n, B.opt.max_message);
+		return;
+	}
+	memcpy(slot(B.bc.head) + LWS_PRE, line, n);
+	B.bc.lens[B.bc.head % QUEUE_LEN] = n;
+	B.bc.head++;
+}
+
+static void split_stdin_lines(void)
+{
+	size_t start = 0;
+	char *nl;
+
+	while ((nl = memchr(B.inbuf + start, '\n', B.inlen - start)) != NULL) {
+		size_t n = (size_t)(nl - (B.inbuf + start));
+		if (!B.in_discard) {
+			if (n > 0 && B.inbuf[start + n - 1] == '\r')
+				n--;
+			broadcast_line(B.inbuf + start, n);
+		}
+		B.in_discard = 0;
+		start = (size_t)(nl - B.inbuf) + 1;
+	}
+	memmove(B.inbuf, B.inbuf + start, B.inlen - start);
+	B.inlen -= start;
+	if (B.inlen > B.opt.max_message) { /* no newline in sight */
+		if (!B.in_discard)
+			note("stdin: line over %zu bytes, not sent", B.opt.max_message);
+		B.in_discard = 1;
+		B.inlen = 0;
+	}
+}
+
+/* Returns -1 at EOF or on an error, which closes the stdin watch. */
+static int read_stdin(void)
+{
+	uint64_t before = B.bc.head;
+	ssize_t r = read(B.stdin_fd, B.inbuf + B.inlen, B.opt.max_message + 2 - B.inlen);
+
+	if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (r < 0)
+		warn("stdin");
+	if (r <= 0) {
+		if (B.inlen > 0 && !B.in_discard)
+			broadcast_line(B.inbuf, B.inlen);
+		B.inlen = 0;
+	} else {
+		B.inlen += (size_t)r;
+		split_stdin_lines();
+	}
+	if (B.bc.head != before)
+		for (struct client *c = B.first; c; c = c->next)
+			client_queue_line(c);
+	return r <= 0 ? -1 : 0;
+}
+
+static void start_shutdown(void)
+{
+	B.shutting_down = 1;
+	for (struct client *c = B.first; c; c = c->next) {
+		c->closing = 1;
+		lws_close_reason(c->wsi, LWS_CLOSE_STATUS_GOINGAWAY,
+				 (unsigned char *)"server going away", 17);
+		lws_callback_on_writable(c->wsi);
+	}
+}
+
+static void grace_over(lws_sorted_usec_list_t *sul)
+{
+	(void)sul;
+	B.grace_over = 1;
+}
+
+static int read_signal(void)
+{
+	struct signalfd_siginfo si;
+
+	if (read(B.sigfd, &si, sizeof(si)) != sizeof(si))
+		return 0;
+	if (B.shutting_down) {
+		B.grace_over = 1; /* a second signal: do not wait */
+		return 0;
+	}
+	start_shutdown();
+	lws_sul_schedule(B.ctx, 0, &B.sul_grace, grace_over, SHUTDOWN_GRACE_US);
+	return 0;
+}
+
+enum stdio_role { ROLE_STDIN = 1, ROLE_STDOUT, ROLE_SIGNAL };
+
+static int callback_stdio(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+			  void *in, size_t len)
+{
+	enum stdio_role role = (enum stdio_role)(intptr_t)lws_get_opaque_user_data(wsi);
+
+	switch (reason) {
+	case LWS_CALLBACK_RAW_RX_FILE:
+		if (role == ROLE_STDIN)
+			return read_stdin();
+		if (role == ROLE_SIGNAL)
+			return read_signal();
+		break;
+	case LWS_CALLBACK_RAW_WRITEABLE_FILE:
+		flush_stdout();
+		break;
+	case LWS_CALLBACK_RAW_CLOSE_FILE:
+		if (role == ROLE_STDOUT) {
+			/* poll said the reader is gone: POLLERR/POLLHUP */
+			B.stdout_watch = NULL;
+			if (!B.stdout_dead && !B.shutting_down) {
+				errno = EPIPE;
+				stdout_failed();
+			}
+		}
+		break;
+	default:
+		break;
+	}
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+static const struct lws_protocols protocols[] = {
+	{"ws-bridge", callback_ws, sizeof(struct client), 4096, 0, NULL, 0},
+	{"ws-bridge-stdio", callback_stdio, 0, 0, 0, NULL, 0},
+	{NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+static struct lws *watch_fd(int fd, enum stdio_role role)
+{
+	lws_sock_file_fd_type u;
+	struct lws *wsi;
+
+	u.filefd = (lws_filefd_type)(intptr_t)fd;
+	wsi = lws_adopt_descriptor_vhost(B.vh, LWS_ADOPT_RAW_FILE_DESC, u,
+					 "ws-bridge-stdio", NULL);
+	if (wsi)
+		lws_set_opaque_user_data(wsi, (void *)(intptr_t)role);
+	return wsi;
+}
+
+/* ---- setup ----------------------------------------------------------- */
+
+static void read_token_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[TOKEN_MAX + 2];
+
+	if (f == NULL)
+		err(EX_NOINPUT, "%s", path);
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	if (strlen(line) > TOKEN_MAX - 1)
+		errx(EX_DATAERR, "%s: token longer than %d bytes", path, TOKEN_MAX - 1);
+	if (line[0] == '\0')
+		errx(EX_DATAERR, "%s: empty token", path);
+	strcpy(B.opt.token, line);
+	B.opt.token_len = strlen(line);
+	B.opt.have_token = 1;
+}
+
+static void use_env_token(void)
+{
+	const char *t = getenv("WS_BRIDGE_TOKEN");
+
+	if (t == NULL || *t == '\0')
+		return;
+	if (strlen(t) > TOKEN_MAX - 1)
+		errx(EX_DATAERR, "WS_BRIDGE_TOKEN: token longer than %d bytes", TOKEN_MAX - 1);
+	strcpy(B.opt.token, t);
+	B.opt.token_len = strlen(t);
+	B.opt.have_token = 1;
+}
+
+static long number_arg(const char *name, const char *s, long min, long max)
+{
+	long v;
+
+	if (parse_long(s, min, max, &v) < 0) {
+		warnx("%s: %s: not a number from %ld to %ld", name, s, min, max);
+		usage();
+	}
+	return v;
+}
+
+enum { OPT_ON_OPEN = 256, OPT_ON_CLOSE, OPT_TLS_CERT, OPT_TLS_KEY, OPT_VERSION };
+
+static void parse_args(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"addr", required_argument, NULL, 'a'},
+		{"port", required_argument, NULL, 'p'},
+		{"www", required_argument, NULL, 'w'},
+		{"dead-after", required_argument, NULL, 'd'},
+		{"max-message", required_argument, NULL, 'm'},
+		{"max-clients", required_argument, NULL, 'n'},
+		{"origin", required_argument, NULL, 'o'},
+		{"token-file", required_argument, NULL, 't'},
+		{"exclusive", no_argument, NULL, 'x'},
+		{"on-open", required_argument, NULL, OPT_ON_OPEN},
+		{"on-close", required_argument, NULL, OPT_ON_CLOSE},
+		{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+		{"tls-key", required_argument, NULL, OPT_TLS_KEY},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, OPT_VERSION},
+		{NULL, 0, NULL, 0},
+	};
+	struct options *o = &B.opt;
+	const char *token_file = NULL;
+	int ch;
+
+	o->addr = "127.0.0.1";
+	o->port = 8000;
+	o->dead_after = 3;
+	o->max_clients = 1000;
+	o->max_message = 4096;
+	while ((ch = getopt_long(argc, argv, "a:p:w:d:m:n:o:t:xqvh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'a': o->addr = optarg; break;
+		case 'p': o->port = (int)number_arg("port", optarg, 1, 65535); break;
+		case 'w': o->www = optarg; break;
+		case 'd': o->dead_after = (int)number_arg("dead-after", optarg, 2, 3600); break;
+		case 'm':
+			o->max_message = (size_t)number_arg("max-message", optarg, 1, 16 << 20);
+			break;
+		case 'n': o->max_clients = number_arg("max-clients", optarg, 1, 100000); break;
+		case 'o':
+			if (o->norigins == MAX_ORIGINS)
+				errx(EX_USAGE, "at most %d --origin options", MAX_ORIGINS);
+			o->origins[o->norigins++] = optarg;
+			break;
+		case 't': token_file = optarg; break;
+		case 'x': o->exclusive = 1; break;
+		case OPT_ON_OPEN: o->on_open = optarg; break;
+		case OPT_ON_CLOSE: o->on_close = optarg; break;
+		case OPT_TLS_CERT: o->tls_cert = optarg; break;
+		case OPT_TLS_KEY: o->tls_key = optarg; break;
+		case 'q': o->quiet = 1; o->verbose = 0; break;
+		case 'v': o->verbose = 1; o->quiet = 0; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			exit(0);
+		case OPT_VERSION: print_version(); break;
+		default: usage();
+		}
+	}
+	if (optind != argc) {
+		warnx("unexpected argument: %s", argv[optind]);
+		usage();
+	}
+	if (!o->tls_cert != !o->tls_key) {
+		warnx("--tls-cert and --tls-key go together");
+		usage();
+	}
+	if (token_file)
+		read_token_file(token_file);
+	else
+		use_env_token();
+}
+
+static void check_readable(const char *path, int want_dir)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		err(EX_NOINPUT, "%s", path);
+	if (want_dir && !S_ISDIR(st.st_mode))
+		errx(EX_NOINPUT, "%s: not a directory", path);
+	if (!want_dir && access(path, R_OK) < 0)
+		err(EX_NOINPUT, "%s", path);
+}
+
+static const struct lws_protocol_vhost_options mime_manifest = {
+	NULL, NULL, ".webmanifest", "application/manifest+json"};
+static const struct lws_protocol_vhost_options mime_json = {
+	&mime_manifest, NULL, ".json", "application/json"};
+static const struct lws_protocol_vhost_options mime_svg = {
+	&mime_json, NULL, ".svg", "image/svg+xml"};
+static const struct lws_protocol_vhost_options mime_js = {
+	&mime_svg, NULL, ".js", "text/javascript"};
+static const struct lws_protocol_vhost_options mime_mjs = {
+	&mime_js, NULL, ".mjs", "text/javascript"};
+
+static struct lws_http_mount www_mount = {
+	.mountpoint = "/",
+	.mountpoint_len = 1,
+	.def = "index.html",
+	.origin_protocol = LWSMPRO_FILE,
+	.extra_mimetypes = &mime_mjs,
+};
+
+static void start_server(void)
+{
+	static lws_retry_bo_t retry;
+	struct lws_context_creation_info info;
+	static char realdir[PATH_MAX];
+
+	memset(&info, 0, sizeof(info));
+	info.port = B.opt.port;
+	info.iface = B.opt.addr;
+	info.protocols = protocols;
+	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_DISABLE_IPV6;
+	if (strchr(B.opt.addr, ':'))
+		info.options &= ~(uint64_t)LWS_SERVER_OPTION_DISABLE_IPV6;
+	/* Ping after a second of silence, hang up after --dead-after. */
+	retry.secs_since_valid_ping = 1;
+	retry.secs_since_valid_hangup = (uint16_t)B.opt.dead_after;
+	info.retry_and_idle_policy = &retry;
+	if (B.opt.www) {
+		check_readable(B.opt.www, 1);
+		if (realpath(B.opt.www, realdir) == NULL)
+			err(EX_NOINPUT, "%s", B.opt.www);
+		www_mount.origin = realdir;
+		info.mounts = &www_mount;
+	}
+	if (B.opt.tls_cert) {
+		check_readable(B.opt.tls_cert, 0);
+		check_readable(B.opt.tls_key, 0);
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.ssl_cert_filepath = B.opt.tls_cert;
+		info.ssl_private_key_filepath = B.opt.tls_key;
+	}
+	B.ctx = lws_create_context(&info);
+	if (B.ctx == NULL)
+		errx(EX_UNAVAILABLE, "cannot listen on %s port %d", B.opt.addr, B.opt.port);
+	B.vh = lws_get_vhost_by_name(B.ctx, "default");
+	if (B.vh == NULL)
+		errx(EX_UNAVAILABLE, "no vhost");
+	note(strchr(B.opt.addr, ':') ? "listening on %s://[%s]:%d/"
+				      : "listening on %s://%s:%d/",
+	     B.opt.tls_cert ? "https" : "http", B.opt.addr, B.opt.port);
+}
+
+/* Non-blocking stdout (only pipes and sockets) so a slow reader never stalls the loop. */
+static void setup_stdout(void)
+{
+	struct stat st;
+	int nonblock = 0;
+	size_t cap = OUTBUF_BASE + B.opt.max_message + 1;
+
+	B.stdout_orig_flags = -1;
+	if (fstat(STDOUT_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
+		B.stdout_orig_flags = fcntl(STDOUT_FILENO, F_GETFL);
+		nonblock = set_nonblock(STDOUT_FILENO, 1) == 0;
+	}
+	if (outbuf_init(&B.out, STDOUT_FILENO, cap, nonblock) < 0)
+		err(EX_OSERR, "malloc");
+}
+
+static void watch_stdio(void)
+{
+	int fd;
+
+	/* Dups, so that lws closing them never frees fd 0 or 1 for a socket. */
+	B.stdin_fd = dup(STDIN_FILENO);
+	if (B.stdin_fd >= 0 && watch_fd(B.stdin_fd, ROLE_STDIN) == NULL) {
+		warnx("stdin: cannot watch it; no lines will be sent to clients");
+		close(B.stdin_fd);
+	}
+	fd = dup(STDOUT_FILENO);
+	if (fd < 0)
+		err(EX_IOERR, "stdout");
+	B.stdout_watch = watch_fd(fd, ROLE_STDOUT);
+	if (B.stdout_watch == NULL)
+		errx(EX_OSERR, "cannot watch stdout");
+	if (watch_fd(B.sigfd, ROLE_SIGNAL) == NULL)
+		errx(EX_OSERR, "cannot watch signals");
+}
+
+static void setup_signals(void)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		err(EX_OSERR, "sigprocmask");
+	B.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (B.sigfd < 0)
+		err(EX_OSERR, "signalfd");
+}
+
+static void run(void)
+{
+	while (!B.stdout_dead) {
+		if (B.shutting_down && (B.nclients == 0 || B.grace_over))
+			break;
+		if (lws_service(B.ctx, 0) < 0)
+			break;
+		flush_stdout();
+	}
+}
+
+static void finish(void)
+{
+	lws_sul_cancel(&B.sul_grace);
+	/* Clients still there get their CLOSED callback (and on-close line) here. */
+	B.shutting_down = 1;
+	lws_context_destroy(B.ctx);
+	if (!B.stdout_dead && B.out.len && outbuf_drain(&B.out) < 0)
+		stdout_failed();
+	if (B.stdout_orig_flags != -1)
+		fcntl(STDOUT_FILENO, F_SETFL, B.stdout_orig_flags);
+	outbuf_free(&B.out);
+	free(B.bc.slots);
+	free(B.inbuf);
+}
+
+int main(int argc, char **argv)
+{
+	parse_args(argc, argv);
+	lws_set_log_level(getenv("WSB_DEBUG") ? 0xff : LLL_ERR | (B.opt.verbose ? LLL_WARN : 0), emit_lws_log);
+	setup_signals();
+	setup_stdout();
+	B.bc.slots = calloc(QUEUE_LEN, LWS_PRE + B.opt.max_message);
+	B.inbuf = malloc(B.opt.max_message + 2);
+	if (B.bc.slots == NULL || B.inbuf == NULL)
+		err(EX_OSERR, "malloc");
+	start_server();
+	watch_stdio();
+	run();
+	finish();
+	return B.exit_code;
+}

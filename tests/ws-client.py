@@ -1,0 +1,223 @@
+#!/usr/bin/python3
+"""A small WebSocket client for the ws-bridge tests (python3-websockets 10.4).
+
+usage: ws-client.py [--origin O] [--clients N] [--insecure] [--raw] URL ACTION...
+
+Actions, run in order by every client:
+  send:TEXT      send a text message ({c} is the client number, \\n a newline)
+  many:N:TEXT    send N messages TEXT-{c}-{j}, j = 1..N
+  frag:TEXT      send TEXT as a message in three fragments
+  binary:TEXT    send TEXT as a binary message
+  badutf8        send a text frame that is not UTF-8 (--raw only)
+  recv:N         print the next N messages received, as "recv TEXT"
+  until:TEXT     read until a message is TEXT; print "got TEXT after N"
+  wait-close     read until the server closes; print "closed CODE"
+  close          close cleanly (code 1000); print "closed CODE"
+  reset          drop the TCP connection with a reset (RST)
+  silent        stop reading and answering pings; sleep until killed
+  sleep:SECS     pause
+Prints "open" once connected (per client), "status CODE" and exits 2 when
+the server refuses the upgrade, exits 3 on a timeout.
+"""
+import argparse
+import asyncio
+import base64
+import os
+import socket
+import ssl
+import struct
+import sys
+import time
+import urllib.parse
+
+import websockets
+
+TIMEOUT = 15
+
+
+def out(line):
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def expand(text, c, j=None):
+    text = text.replace("\\n", "\n").replace("\\r", "\r").replace("{c}", str(c))
+    return text if j is None else f"{text}-{c}-{j}"
+
+
+async def run_client(args, c):
+    kw = {"ping_interval": None, "max_size": None, "open_timeout": TIMEOUT}
+    if args.origin:
+        kw["origin"] = args.origin
+    if args.url.startswith("wss:"):
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        kw["ssl"] = ctx
+    try:
+        ws = await websockets.connect(args.url, **kw)
+    except websockets.exceptions.InvalidStatusCode as e:
+        out(f"status {e.status_code}")
+        return 2
+    out("open")
+    for act in args.actions:
+        name, _, rest = act.partition(":")
+        if name == "send":
+            await ws.send(expand(rest, c))
+        elif name == "many":
+            n, _, text = rest.partition(":")
+            for j in range(1, int(n) + 1):
+                await ws.send(expand(text, c, j))
+        elif name == "frag":
+            t = expand(rest, c)
+            k = max(1, len(t) // 3)
+            await ws.send([t[:k], t[k:2 * k], t[2 * k:]])
+        elif name == "binary":
+            await ws.send(expand(rest, c).encode())
+        elif name == "recv":
+            for _ in range(int(rest)):
+                out("recv " + await asyncio.wait_for(ws.recv(), TIMEOUT))
+        elif name == "until":
+            want, seen = expand(rest, c), 0
+            while True:
+                seen += 1
+                if await asyncio.wait_for(ws.recv(), TIMEOUT) == want:
+                    break
+            out(f"got {want} after {seen}")
+        elif name == "wait-close":
+            try:
+                while True:
+                    await asyncio.wait_for(ws.recv(), TIMEOUT)
+            except websockets.exceptions.ConnectionClosed:
+                pass
+            await ws.wait_closed()
+            out(f"closed {ws.close_code}")
+        elif name == "close":
+            await ws.close()
+            out(f"closed {ws.close_code}")
+        elif name == "reset":
+            sock = ws.transport.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            ws.transport.abort()
+            out("reset")
+            return 0
+        elif name == "silent":
+            ws.transport.pause_reading()
+            out("silent")
+            await asyncio.sleep(3600)
+        elif name == "sleep":
+            await asyncio.sleep(float(rest))
+        else:
+            raise SystemExit(f"ws-client.py: unknown action {act}")
+    return 0
+
+
+async def run_all(args):
+    results = await asyncio.gather(*(run_client(args, c) for c in range(1, args.clients + 1)))
+    return max(results)
+
+
+# ---- raw socket client, for what a well-behaved library will not send ----
+
+def raw_frame(opcode, payload):
+    mask = os.urandom(4)
+    head = bytes([0x80 | opcode])
+    n = len(payload)
+    if n < 126:
+        head += bytes([0x80 | n])
+    elif n < 65536:
+        head += bytes([0x80 | 126]) + struct.pack("!H", n)
+    else:
+        head += bytes([0x80 | 127]) + struct.pack("!Q", n)
+    return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+def raw_read_close(sock):
+    data = b""
+    sock.settimeout(TIMEOUT)
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return None
+        data += chunk
+        while len(data) >= 2:
+            op, n = data[0] & 0x0F, data[1] & 0x7F
+            off = 2
+            if n == 126:
+                n, off = struct.unpack("!H", data[2:4])[0], 4
+            elif n == 127:
+                n, off = struct.unpack("!Q", data[2:10])[0], 10
+            if len(data) < off + n:
+                break
+            payload, data = data[off:off + n], data[off + n:]
+            if op == 8:
+                return struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1005
+
+
+def run_raw(args):
+    u = urllib.parse.urlsplit(args.url)
+    sock = socket.create_connection((u.hostname, u.port), timeout=TIMEOUT)
+    key = base64.b64encode(os.urandom(16)).decode()
+    path = (u.path or "/") + (("?" + u.query) if u.query else "")
+    req = (f"GET {path} HTTP/1.1\r\nHost: {u.hostname}:{u.port}\r\n"
+           "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+           f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n")
+    if args.origin:
+        req += f"Origin: {args.origin}\r\n"
+    sock.sendall((req + "\r\n").encode())
+    resp = b""
+    while b"\r\n\r\n" not in resp:
+        chunk = sock.recv(1)
+        if not chunk:
+            raise SystemExit("ws-client.py: connection closed during handshake")
+        resp += chunk
+    status = int(resp.split(b" ")[1])
+    if status != 101:
+        out(f"status {status}")
+        return 2
+    out("open")
+    for act in args.actions:
+        name, _, rest = act.partition(":")
+        if name == "send":
+            sock.sendall(raw_frame(1, expand(rest, 1).encode()))
+        elif name == "badutf8":
+            sock.sendall(raw_frame(1, b"ok \xff\xfe bad"))
+        elif name == "binary":
+            sock.sendall(raw_frame(2, expand(rest, 1).encode()))
+        elif name == "wait-close":
+            out(f"closed {raw_read_close(sock)}")
+        elif name == "reset":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
+            out("reset")
+            return 0
+        elif name == "silent":
+            out("silent")
+            time.sleep(3600)
+        elif name == "sleep":
+            time.sleep(float(rest))
+        else:
+            raise SystemExit(f"ws-client.py: unknown raw action {act}")
+    sock.close()
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--origin")
+    p.add_argument("--clients", type=int, default=1)
+    p.add_argument("--raw", action="store_true")
+    p.add_argument("url")
+    p.add_argument("actions", nargs="*")
+    args = p.parse_args()
+    try:
+        if args.raw:
+            return run_raw(args)
+        return asyncio.run(run_all(args))
+    except asyncio.TimeoutError:
+        out("timeout")
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
