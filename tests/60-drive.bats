@@ -12,8 +12,6 @@ DRIVE="$TOP/scripts/iracer-drive"
 # Start iracer-drive ARGS... on a free port in its own session (so every process it
 # starts can be found afterwards by session id); sets PORT, URL, DRIVE_PID.
 start_drive() {
-	# Only while ws-bridge is not in the tree yet (branches merge one by one).
-	[ -f "$TOP/src/ws-bridge.c" ] || skip "src/ws-bridge.c is not in this tree yet"
 	PORT=$(free_port)
 	# bats starts background jobs with SIGINT ignored, and a shell cannot trap a
 	# signal ignored at its start: give iracer-drive the default, as a terminal does.
