@@ -129,7 +129,7 @@ demo:
 	@tools/install-deps $(DEPS_BUILD) $(DEPS_DEMO)
 	$(MAKE) all
 	@echo "make demo: open the URL below in a browser; Ctrl-C stops the car and quits"
-	scripts/iracer-drive --sim $(DEMO_ARGS)
+	scripts/iracer-drive $(DEMO_ARGS) $(if $(CAR),$(CAR),--sim)
 
 # The browser test: headless Debian chromium driven by playwright-core from npm,
 # against iracer-drive --sim. Screenshots go to tests/out/shots.
