@@ -41,6 +41,9 @@ DEPS_TEST = bats bats-assert bats-support jq socat python3 python3-websockets ma
 	shellcheck libxml2-utils openssl procps psmisc util-linux valgrind
 DEPS_DEMO = jq
 DEPS_BENCH = websocketd python3-websockets procps util-linux jq
+# The browser test needs these commands; they are installed only when missing (by
+# command, not package: a node from elsewhere, e.g. NodeSource, already has npm).
+DEPS_E2E = chromium nodejs npm
 # The Bluetooth VM test (tests/vm): QEMU, initramfs tools, BlueZ's btvirt.
 DEPS_VM = qemu-system-x86 busybox-static cpio kmod xz-utils bluez bluez-test-tools
 
@@ -80,6 +83,7 @@ check: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86 \
 	$(BATS) tests
+	$(MAKE) e2e
 	@if [ -n "$${CI:-}" ] || tools/install-deps $(DEPS_VM); then $(MAKE) check-vm; \
 	else echo "check: skipping check-vm: cannot install $(DEPS_VM)"; fi
 
@@ -129,6 +133,31 @@ uninstall:
 
 fmt:
 	clang-format -i src/*.c src/*.h
+
+# The README's first command: what is missing gets installed, the programs built,
+# and the web controller started on the simulator (DEMO_ARGS="-p 9000" and so on).
+DEMO_ARGS ?=
+demo:
+	@tools/install-deps $(DEPS_BUILD) $(DEPS_DEMO)
+	$(MAKE) all
+	@echo "make demo: open the URL below in a browser; Ctrl-C stops the car and quits"
+	scripts/iracer-drive $(DEMO_ARGS) $(if $(CAR),$(CAR),--sim)
+
+# The browser test: headless Debian chromium driven by playwright-core from npm,
+# against iracer-drive --sim. Screenshots go to tests/out/shots.
+.PHONY: e2e e2e-deps
+e2e-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	[ -z "$$missing" ] || tools/install-deps $$missing
+	@[ -d tests/e2e/node_modules/playwright-core ] || \
+		(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+
+e2e: all e2e-deps
+	cd tests/e2e && node --test logic.test.mjs
+	cd tests/e2e && IRACER_BIN=$(CURDIR)/bin node drive.test.mjs --shots $(CURDIR)/tests/out/shots
 
 clean:
 	rm -rf bin build
