@@ -105,7 +105,7 @@ valgrind: all
 	IRACER_BIN=$(CURDIR)/bin $(BATS) tests/80-valgrind.bats
 
 # every benchmark in one go, one Markdown table with the machine described
-bench: all
+bench: all e2e-deps
 	@tools/install-deps $(DEPS_BUILD) $(DEPS_BENCH)
 	IRACER_BIN=$(CURDIR)/bin bench/run
 
@@ -179,5 +179,5 @@ build/fuzz/%: tests/fuzz/%.c $(MODULES) $(wildcard src/*.h)
 # then the network-level fuzz of ws-bridge (tests/fuzz/ws-netfuzz) on the ASan build
 fuzz: fuzz-build
 	tools/run-fuzz $(FUZZ_SECONDS) $(FUZZERS)
-	if [ -f src/ws-bridge.c ]; then $(MAKE) SAN=1 all && \
-		tests/fuzz/ws-netfuzz --bin bin/asan --seconds $(FUZZ_SECONDS); fi
+	$(MAKE) SAN=1 all
+	tests/fuzz/ws-netfuzz --bin bin/asan --seconds $(FUZZ_SECONDS)

@@ -6,11 +6,6 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-setup() {
-	[ -f "$TOP/src/ws-bridge.c" ] || skip "src/ws-bridge.c is not in this tree yet"
-	common_setup
-}
-
 @test "ws-netfuzz: ws-bridge survives 10 s of hostile clients and keeps serving a good one" {
 	run -0 timeout 60 "$PY" "$TOP/tests/fuzz/ws-netfuzz" --bin "$BIN" --seconds 10
 	assert_output --regexp 'ws-netfuzz: seed [0-9]+: [1-9][0-9]* batches, [1-9][0-9]* hostile connections, ws-bridge kept serving$'
