@@ -198,7 +198,10 @@ static void latency(int port, struct reader *r, long count)
 			die("write");
 		while (r->lines == before) {
 			struct pollfd p = {.fd = r->fd, .events = POLLIN};
-			poll(&p, 1, 5000);
+			if (poll(&p, 1, 5000) == 0) {
+				fprintf(stderr, "ws-flood: no line for 5 s\n");
+				exit(1);
+			}
 			read_lines(r, &c, 1);
 		}
 		t[j] = (now() - t0) * 1e6;
