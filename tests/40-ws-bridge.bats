@@ -349,7 +349,10 @@ still-here"
 @test "slow stdout reader: lines wait (clients are paused), none lost" {
 	PORT=$(free_port)
 	# stdout is a pipe nobody reads for 3 s
-	"$BIN/ws-bridge" -p "$PORT" </dev/null 2>err > >(sleep 3; cat >out) &
+	mkfifo pipe
+	{ sleep 3; cat; } <pipe >out &
+	BG_PIDS+=("$!")
+	"$BIN/ws-bridge" -p "$PORT" </dev/null 2>err >pipe &
 	BG_PIDS+=("$!")
 	wait_until 10 grep -q "listening on" err
 	client --clients 4 "ws://127.0.0.1:$PORT/ws" "many:5000:$(head -c 100 /dev/zero | tr '\0' p)" close
