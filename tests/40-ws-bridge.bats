@@ -352,7 +352,8 @@ still-here"
 	mkfifo pipe
 	{ sleep 3; cat; } <pipe >out &
 	BG_PIDS+=("$!")
-	"$BIN/ws-bridge" -p "$PORT" </dev/null 2>err >pipe &
+	# (a stall longer than --dead-after would drop the paused clients)
+	"$BIN/ws-bridge" -p "$PORT" --dead-after 30 </dev/null 2>err >pipe &
 	BG_PIDS+=("$!")
 	wait_until 10 grep -q "listening on" err
 	client --clients 4 "ws://127.0.0.1:$PORT/ws" "many:5000:$(head -c 100 /dev/zero | tr '\0' p)" close
