@@ -1012,7 +1012,7 @@ static void finish(void)
 int main(int argc, char **argv)
 {
 	parse_args(argc, argv);
-	lws_set_log_level(getenv("WSB_DEBUG") ? 0xff : LLL_ERR | (B.opt.verbose ? LLL_WARN : 0), emit_lws_log);
+	lws_set_log_level(LLL_ERR | (B.opt.verbose ? LLL_WARN : 0), emit_lws_log);
 	setup_signals();
 	setup_stdout();
 	B.bc.slots = calloc(QUEUE_LEN, LWS_PRE + B.opt.max_message);
