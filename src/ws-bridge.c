@@ -906,6 +906,8 @@ static void start_server(void)
 	retry.secs_since_valid_ping = 1;
 	retry.secs_since_valid_hangup = (uint16_t)B.opt.dead_after;
 	info.retry_and_idle_policy = &retry;
+	/* Size lws's fd tables for our clients, not for the whole ulimit. */
+	info.fd_limit_per_thread = (unsigned)B.opt.max_clients + 64;
 	if (B.opt.www) {
 		check_readable(B.opt.www, 1);
 		if (realpath(B.opt.www, realdir) == NULL)
