@@ -38,7 +38,7 @@ LIBS_ws-bridge = -lwebsockets
 # Debian packages, by what needs them (tools/install-deps installs the missing ones).
 DEPS_BUILD = gcc make pkg-config libc6-dev libbluetooth-dev libwebsockets-dev
 DEPS_TEST = bats bats-assert bats-support jq socat python3 python3-websockets mandoc \
-	shellcheck libxml2-utils openssl procps psmisc util-linux
+	shellcheck libxml2-utils openssl procps psmisc util-linux curl
 DEPS_DEMO = jq
 # The browser test needs these commands; they are installed only when missing (by
 # command, not package: a node from elsewhere, e.g. NodeSource, already has npm).
