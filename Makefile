@@ -46,7 +46,7 @@ DEPS_E2E = chromium nodejs npm
 # The Bluetooth VM test (tests/vm): QEMU, initramfs tools, BlueZ's btvirt.
 DEPS_VM = qemu-system-x86 busybox-static cpio kmod xz-utils bluez bluez-test-tools
 
-BATS = bats
+BATS = tools/run-bats
 
 .PHONY: all check test deps lint install uninstall clean fmt demo check-vm deps-vm
 # keep object files between builds (they are intermediate in the pattern chain)
@@ -100,7 +100,7 @@ test: all
 
 lint:
 	@for m in $(wildcard man/*.1); do mandoc -Tlint -W warning "$$m" || exit 1; done
-	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz .ci/run $(wildcard tests/*.bash) \
+	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz tools/run-bats .ci/run $(wildcard tests/*.bash) \
 		tests/vm/build tests/vm/boot tests/vm/init
 
 install: all
