@@ -38,7 +38,7 @@ LIBS_ws-bridge = -lwebsockets
 # Debian packages, by what needs them (tools/install-deps installs the missing ones).
 DEPS_BUILD = gcc make pkg-config libc6-dev libbluetooth-dev libwebsockets-dev
 DEPS_TEST = bats bats-assert bats-support jq socat python3 python3-websockets mandoc \
-	shellcheck libxml2-utils openssl procps psmisc util-linux valgrind
+	shellcheck libxml2-utils openssl procps psmisc util-linux curl valgrind
 DEPS_DEMO = jq
 DEPS_BENCH = websocketd python3-websockets procps util-linux jq
 # The browser test needs these commands; they are installed only when missing (by
@@ -47,7 +47,7 @@ DEPS_E2E = chromium nodejs npm
 # The Bluetooth VM test (tests/vm): QEMU, initramfs tools, BlueZ's btvirt.
 DEPS_VM = qemu-system-x86 busybox-static cpio kmod xz-utils bluez bluez-test-tools
 
-BATS = bats
+BATS = tools/run-bats
 
 .PHONY: all check test deps lint install uninstall clean fmt demo check-vm deps-vm
 # keep object files between builds (they are intermediate in the pattern chain)
@@ -111,8 +111,8 @@ bench: all e2e-deps
 
 lint:
 	@for m in $(wildcard man/*.1); do mandoc -Tlint -W warning "$$m" || exit 1; done
-	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz .ci/run $(wildcard tests/*.bash) \
-		$(wildcard bench/run bench/web-stop) \
+	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz tools/run-bats .ci/run $(wildcard tests/*.bash) \
+		$(wildcard bench/run bench/web-stop bench/ws-bridge) \
 		tests/vm/build tests/vm/boot tests/vm/init
 
 install: all

@@ -856,6 +856,39 @@ static struct lws_http_mount www_mount = {
 	.extra_mimetypes = &mime_mjs,
 };
 
+/*
+ * Try the address and port first: a clear message, and lws's failure path
+ * when it cannot bind leaks memory (which the sanitizer build reports).
+ */
+static void check_listen(void)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len;
+	int fd, one = 1;
+
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, B.opt.addr, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)B.opt.port);
+		len = sizeof(*s4);
+	} else if (inet_pton(AF_INET6, B.opt.addr, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)B.opt.port);
+		len = sizeof(*s6);
+	} else {
+		return; /* an interface name: lws resolves it */
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		err(EX_OSERR, "socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		err(EX_UNAVAILABLE, "cannot listen on %s port %d", B.opt.addr, B.opt.port);
+	close(fd);
+}
+
 static void start_server(void)
 {
 	static lws_retry_bo_t retry;
@@ -873,6 +906,8 @@ static void start_server(void)
 	retry.secs_since_valid_ping = 1;
 	retry.secs_since_valid_hangup = (uint16_t)B.opt.dead_after;
 	info.retry_and_idle_policy = &retry;
+	/* Size lws's fd tables for our clients, not for the whole ulimit. */
+	info.fd_limit_per_thread = (unsigned)B.opt.max_clients + 64;
 	if (B.opt.www) {
 		check_readable(B.opt.www, 1);
 		if (realpath(B.opt.www, realdir) == NULL)
@@ -887,6 +922,7 @@ static void start_server(void)
 		info.ssl_cert_filepath = B.opt.tls_cert;
 		info.ssl_private_key_filepath = B.opt.tls_key;
 	}
+	check_listen();
 	B.ctx = lws_create_context(&info);
 	if (B.ctx == NULL)
 		errx(EX_UNAVAILABLE, "cannot listen on %s port %d", B.opt.addr, B.opt.port);
@@ -978,7 +1014,7 @@ static void finish(void)
 int main(int argc, char **argv)
 {
 	parse_args(argc, argv);
-	lws_set_log_level(getenv("WSB_DEBUG") ? 0xff : LLL_ERR | (B.opt.verbose ? LLL_WARN : 0), emit_lws_log);
+	lws_set_log_level(LLL_ERR | (B.opt.verbose ? LLL_WARN : 0), emit_lws_log);
 	setup_signals();
 	setup_stdout();
 	B.bc.slots = calloc(QUEUE_LEN, LWS_PRE + B.opt.max_message);

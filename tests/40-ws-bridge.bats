@@ -42,12 +42,17 @@ lines() {
 	wc -l <"$1" | tr -d ' '
 }
 
+# For wait_until: FILE has exactly N lines (now, not when the call was made).
+has_lines() {
+	[ "$(lines "$1")" = "$2" ]
+}
+
 @test "one client: each message is one line; newlines become spaces; fragments are joined" {
 	start_bridge
 	run client "$URL" 'send:{"a":1}' 'send:two\nlines\r\nhere' 'frag:in three pieces' close
 	assert_success
 	assert_output $'open\nclosed 1000'
-	wait_until 5 test "$(lines out)" = 3
+	wait_until 5 has_lines out 3
 	run cat out
 	assert_output $'{"a":1}\ntwo lines  here\nin three pieces'
 }
@@ -56,7 +61,7 @@ lines() {
 	start_bridge
 	run client --clients 20 "$URL" many:100:message-with-some-padding-text close
 	assert_success
-	wait_until 10 test "$(lines out)" = 2000
+	wait_until 10 has_lines out 2000
 	# every line well formed, no duplicates, each client's lines in order
 	run grep -cvE '^message-with-some-padding-text-[0-9]+-[0-9]+$' out
 	assert_output 0
@@ -100,10 +105,10 @@ sys.stdout.write("END\n")' >&7
 	start_bridge --on-open OPEN --on-close CLOSE
 	run client "$URL" close
 	assert_success
-	wait_until 5 test "$(lines out)" = 2
+	wait_until 5 has_lines out 2
 	run client "$URL" send:hi reset
 	assert_output $'open\nreset'
-	wait_until 5 test "$(lines out)" = 5
+	wait_until 5 has_lines out 5
 	run cat out
 	assert_output $'OPEN\nCLOSE\nOPEN\nhi\nCLOSE'
 }
@@ -213,7 +218,7 @@ make_www() {
 	assert_output $'open\nclosed 1000'
 	run client "$URL" send:script close
 	assert_output $'open\nclosed 1000'
-	wait_until 5 test "$(lines out)" = 3
+	wait_until 5 has_lines out 3
 	run cat out
 	assert_output $'same\nallowed\nscript'
 }
@@ -271,7 +276,7 @@ make_www() {
 	assert_output $'open\nclosed 1007'
 	echo done >&7
 	wait_until 10 grep -q closed other.txt
-	wait_until 5 test "$(lines out)" = 2
+	wait_until 5 has_lines out 2
 	run cat out
 	assert_output "$(head -c 100 /dev/zero | tr '\0' z)
 still-here"
@@ -290,7 +295,7 @@ still-here"
 	echo go-a >&7
 	wait_until 10 grep -q b2 out
 	echo go-b >&7
-	wait_until 10 test "$(lines out)" = 9
+	wait_until 10 has_lines out 9
 	run cat out
 	assert_output $'open\na1\nclose\nopen\nb2\nclose\nopen\nc2\nclose'
 }
@@ -344,11 +349,15 @@ still-here"
 @test "slow stdout reader: lines wait (clients are paused), none lost" {
 	PORT=$(free_port)
 	# stdout is a pipe nobody reads for 3 s
-	"$BIN/ws-bridge" -p "$PORT" </dev/null 2>err > >(sleep 3; cat >out) &
+	mkfifo pipe
+	{ sleep 3; cat; } <pipe >out &
+	BG_PIDS+=("$!")
+	# (a stall longer than --dead-after would drop the paused clients)
+	"$BIN/ws-bridge" -p "$PORT" --dead-after 30 </dev/null 2>err >pipe &
 	BG_PIDS+=("$!")
 	wait_until 10 grep -q "listening on" err
 	client --clients 4 "ws://127.0.0.1:$PORT/ws" "many:5000:$(head -c 100 /dev/zero | tr '\0' p)" close
-	wait_until 20 test "$(lines out)" = 20000
+	wait_until 20 has_lines out 20000
 	run sh -c 'sort -u out | wc -l'
 	assert_output 20000
 }
