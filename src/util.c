@@ -76,6 +76,14 @@ void on_signal(int sig, void (*handler)(int))
 		err(EX_OSERR, "sigaction");
 }
 
+void stderr_whole_lines(void)
+{
+	static char buf[BUFSIZ];
+
+	/* line buffering never delays a message: each ends with its newline */
+	setvbuf(stderr, buf, _IOLBF, sizeof(buf));
+}
+
 void print_version(void)
 {
 	printf("%s %s\n", program_invocation_short_name, IRACER_VERSION);

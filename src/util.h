@@ -31,6 +31,13 @@ int parse_double(const char *s, double min, double max, double *out);
 /* Install a handler without SA_RESTART, so blocking calls return EINTR. */
 void on_signal(int sig, void (*handler)(int));
 
+/*
+ * Make every message on stderr one write(2): our programs share one stderr in
+ * a pipeline, and err(3) otherwise writes a message in pieces that another
+ * process's line can split. Call first thing in main.
+ */
+void stderr_whole_lines(void);
+
 /* Print "prog VERSION" to stdout and exit 0. */
 void print_version(void);
 
