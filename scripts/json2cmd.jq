@@ -35,6 +35,12 @@
 # drive until the next command (and iracer-send's watchdog).
 # data (raw only): integer 0-255. stop ignores speed and duration.
 # Other keys are ignored.
+#
+# Recording (iracer-record -C, started by iracer-drive) is asked for, not done, here:
+#   {"command":"record","action":"start"}      -> #record start
+#   {"command":"record","action":"stop"}       -> #record stop
+# A comment to iracer-cmd, so the car is never affected; iracer-drive tees this
+# output to the recorder, which answers on the back channel.
 
 def note(msg): error("json2cmd: " + msg);
 
@@ -87,6 +93,10 @@ def message_line:
 	elif (.command | type) != "string" then note("command must be a string, not \(.command | show)")
 	else (.command | ascii_downcase) as $c
 		| if $c == "stop" then "stop"
+		elif $c == "record" then
+			if .action == "start" or .action == "stop" then "#record \(.action)"
+			else note("record action must be \"start\" or \"stop\", not \(.action | show)")
+			end
 		elif $c == "raw" then raw_line
 		elif directions[$c] then
 			directions[$c] as [$dir, $default]
