@@ -7,6 +7,7 @@ import { attachKeys } from './keys.js';
 import { attachGamepad } from './gamepad.js';
 import { connect, socketUrl } from './socket.js';
 import { createMap } from './map.js';
+import { createRecorder } from './record.js';
 
 // The buttons, as data (like the seed's): left/right mean forward-left/right,
 // as the seed's did; a sideways push of the stick turns the wheels only.
@@ -129,6 +130,7 @@ function showConnection(state, wait) {
 }
 
 const map = createMap($('map-svg'), $('map-text'));
+const recorder = createRecorder($('record'), (text) => socket.send(text));
 
 // One line from the car side: {"link":"up"}, an iracer-send echo
 // {"t":..,"byte":"0x18","command":"forward 8"}, or iracer-sim telemetry (x, y, heading).
@@ -141,6 +143,7 @@ function showReport(line) {
 	}
 	if (!m || typeof m !== 'object')
 		return;
+	recorder.report(m);
 	// ws-bridge --exclusive: only the earliest browser drives, the others watch.
 	if (m['ws-bridge'] === 'driving' || m['ws-bridge'] === 'watching') {
 		role = m['ws-bridge'];

@@ -1,0 +1,213 @@
+// Browser test of the Record control (www/record.js): headless Chromium
+// (playwright-core over CDP, like drive.test.mjs) against
+// `iracer-drive --sim -v --record FILE`. The page only asks; the route must
+// come back over the WebSocket and download as a file that iracer-cmd accepts.
+//
+//   node record.test.mjs [--shots DIR]   (IRACER_BIN picks the programs)
+//
+// Prints TAP; exits 0 when every check passes.
+
+import { chromium } from 'playwright-core';
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const top = path.resolve(here, '../..');
+const args = process.argv.slice(2);
+const shots = path.resolve(args.includes('--shots') ? args[args.indexOf('--shots') + 1] : path.join(top, 'tests/out/shots'));
+fs.mkdirSync(shots, { recursive: true });
+const bin = process.env.IRACER_BIN || path.join(top, 'bin');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'iracer-record-e2e-'));
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let failed = 0, n = 0;
+
+function ok(cond, name, detail = '') {
+	n++;
+	console.log(`${cond ? 'ok' : 'not ok'} ${n} ${name}${detail ? ` # ${detail}` : ''}`);
+	if (!cond)
+		failed++;
+	return cond;
+}
+
+async function until(fn, ms, step = 20) {
+	const end = Date.now() + ms;
+	for (;;) {
+		const v = await fn();
+		if (v)
+			return v;
+		if (Date.now() > end)
+			return null;
+		await sleep(step);
+	}
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const s = net.createServer();
+		s.listen(0, '127.0.0.1', () => {
+			const { port } = s.address();
+			s.close(() => resolve(port));
+		});
+		s.on('error', reject);
+	});
+}
+
+// iracer-drive --sim -v --record FILE; the sim's byte log tells what the car got.
+async function startDrive(record) {
+	const port = await freePort();
+	const d = { bytes: [], stderr: '' };
+	d.proc = spawn(path.join(top, 'scripts/iracer-drive'), ['--sim', '-v', '-p', String(port), '--record', record],
+		{ env: { ...process.env, IRACER_BIN: bin }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	d.proc.stderr.on('data', (c) => {
+		d.stderr += c;
+		d.bytes = [...d.stderr.matchAll(/^iracer-sim: [0-9.]+ (0x[0-9a-f]{2}) /gm)].map((m) => m[1]);
+	});
+	let out = '';
+	d.proc.stdout.on('data', (c) => { out += c; });
+	d.exited = new Promise((r) => d.proc.on('exit', (code) => r(code)));
+	d.url = await until(() => (out.match(/^(http:\/\/\S+)$/m) || [])[1], 15000);
+	if (!d.url)
+		throw new Error(`iracer-drive did not print its URL:\n${d.stderr}`);
+	return d;
+}
+
+async function stopDrive(d) {
+	if (d.proc.exitCode === null)
+		d.proc.kill('SIGINT');
+	const code = await Promise.race([d.exited, sleep(15000).then(() => null)]);
+	if (code === null)
+		process.kill(-d.proc.pid, 'SIGKILL');
+	return code;
+}
+
+async function launchChromium() {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iracer-chromium-'));
+	const proc = spawn(CHROMIUM, [
+		'--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+		'--disable-background-networking', '--disable-component-update', '--disable-sync',
+		`--user-data-dir=${dir}`, '--remote-debugging-port=0', 'about:blank',
+	], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+	const exited = new Promise((r) => proc.on('exit', r));
+	const wsUrl = await new Promise((resolve, reject) => {
+		let buf = '';
+		const t = setTimeout(() => reject(new Error(`chromium did not start: ${buf}`)), 30000);
+		proc.stderr.on('data', (c) => {
+			buf += c;
+			const m = buf.match(/DevTools listening on (ws:\/\/\S+)/);
+			if (m) {
+				clearTimeout(t);
+				resolve(m[1]);
+			}
+		});
+	});
+	const browser = await chromium.connectOverCDP(wsUrl);
+	return {
+		browser,
+		async close() {
+			await browser.close().catch(() => {});
+			try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
+			await Promise.race([exited, sleep(5000)]);
+			try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ }
+			fs.rmSync(dir, { recursive: true, force: true });
+		},
+	};
+}
+
+// The route's command lines (no comments).
+const body = (text) => text.split('\n').filter((l) => l && !l.startsWith('#'));
+
+async function main() {
+	const whole = path.join(tmp, 'whole.route');
+	const drive = await startDrive(whole);
+	console.log(`# iracer-drive --sim --record at ${drive.url}`);
+	const chrome = await launchChromium();
+	try {
+		const ctx = await chrome.browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+		const page = await ctx.newPage();
+		const errors = [];
+		page.on('pageerror', (e) => errors.push(e.message));
+		await page.goto(drive.url);
+		await page.waitForSelector('#conn[data-state="connected"]', { timeout: 10000 });
+		const rec = page.locator('#record');
+		const button = rec.locator('.record-button');
+		const status = rec.locator('.record-status');
+		const link = rec.locator('.record-download');
+
+		ok(await button.textContent().then((t) => t.trim()) === 'Record' &&
+			await rec.getAttribute('data-recording') === 'no' && await link.isHidden(),
+		'the Record control starts idle, with no download');
+
+		// 1. ask: the car's side answers "on", and the page shows a running clock
+		await button.click();
+		const on = await until(async () => await rec.getAttribute('data-recording') === 'yes', 5000);
+		ok(on, 'Record: the car side answers and the page shows that recording is on');
+		ok(await button.getAttribute('aria-pressed') === 'true' &&
+			(await button.textContent()).includes('Stop recording'), 'the button becomes "Stop recording" (aria-pressed)');
+		const first = await status.textContent();
+		await sleep(1300);
+		const later = await status.textContent();
+		ok(/^Recording 0:00$/.test(first) && /^Recording 0:0[12]$/.test(later),
+			'the page shows how long it has been recording', `${first} -> ${later}`);
+
+		// 2. drive: hold Forward (speed 12 from the slider) for 0.8 s, then let go
+		const fwd = page.locator('button.drive[data-command="forward"]');
+		const box = await fwd.boundingBox();
+		await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+		await page.mouse.down();
+		await sleep(800);
+		await page.mouse.up();
+		await until(() => drive.bytes.includes('0x1c') && drive.bytes[drive.bytes.length - 1] === '0x00', 3000);
+		await sleep(300);
+		await page.screenshot({ path: path.join(shots, 'record.png') });
+
+		// 3. stop: the route comes back on the socket and is offered as a file
+		await button.click();
+		const shown = await until(async () => await link.isVisible(), 5000);
+		ok(shown && await rec.getAttribute('data-recording') === 'no',
+			'Stop recording: the route comes back and a download link appears');
+		const name = await link.getAttribute('download');
+		ok(/^drive-\d{8}-\d{6}\.route$/.test(name || ''), 'the download is named like a route file', name);
+		let text = null;
+		try {
+			const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 5000 }), link.click()]);
+			ok(dl.suggestedFilename() === name, 'clicking the link downloads the file', dl.suggestedFilename());
+			text = fs.readFileSync(await dl.path(), 'utf8');
+		} catch (e) {
+			ok(false, 'clicking the link downloads the file', e.message.split('\n')[0]);
+			text = await page.evaluate(async (href) => (await fetch(href)).text(), await link.getAttribute('href'));
+		}
+		const lines = body(text);
+		console.log(`# route: ${JSON.stringify(lines)}`);
+		ok(text.startsWith('#!/usr/bin/env iracer-cmd\n# Recorded by iracer-record '), 'the file starts with the shebang and the recording comment');
+		const m = (lines[0] || '').match(/^forward 12 (\d+)ms$/);
+		ok(m && Number(m[1]) >= 600 && Number(m[1]) <= 1500 && lines[lines.length - 1] === 'stop',
+			'the route is what the car got: forward 12 for about 0.8 s, then stop', lines.join(' / '));
+		const file = path.join(tmp, name || 'x.route');
+		fs.writeFileSync(file, text);
+		let check = 'ok';
+		try { execFileSync(path.join(bin, 'iracer-cmd'), ['-c', file], { stdio: ['ignore', 'ignore', 'pipe'] }); } catch (e) { check = String(e.stderr); }
+		ok(check === 'ok', 'iracer-cmd -c accepts the downloaded route', check);
+		ok(errors.length === 0, 'no errors in the page', errors.join('; '));
+	} finally {
+		await chrome.close();
+		const code = await stopDrive(drive);
+		ok(code === 0, 'iracer-drive ends on SIGINT', `status ${code}`);
+	}
+	const w = fs.existsSync(whole) ? body(fs.readFileSync(whole, 'utf8')) : [];
+	ok(/^forward 12 \d+ms$/.test(w[0] || '') && w[w.length - 1] === 'stop', '--record FILE holds the whole drive too', w.join(' / '));
+	fs.rmSync(tmp, { recursive: true, force: true });
+	console.log(`1..${n}`);
+	process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+	console.log(`not ok ${++n} the test ran to the end # ${e.stack}`);
+	console.log(`1..${n}`);
+	process.exit(1);
+});
