@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,6 +102,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	};
 	int c;
 
+	argv[0] = program_invocation_short_name; /* getopt's messages */
 	while ((c = getopt_long(argc, argv, "eo:C:m:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
@@ -434,6 +436,27 @@ static void setup_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/*
+ * Non-blocking stdout for the page's lines. O_NONBLOCK belongs to the open
+ * file, which others may share (iracer-drive gives the simulator and tee the
+ * same FIFO): a FIFO is opened afresh through /proc, so only ours changes.
+ */
+static int stdout_nonblock(void)
+{
+	struct stat st;
+	int fd;
+
+	if (fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd >= 0) {
+			int rc = dup2(fd, STDOUT_FILENO);
+			close(fd);
+			return rc < 0 ? -1 : 0;
+		}
+	}
+	return set_nonblock(STDOUT_FILENO, 1);
+}
+
 static void open_outputs(struct recorder *R)
 {
 	R->out_fd = -1;
@@ -445,7 +468,7 @@ static void open_outputs(struct recorder *R)
 		R->out_fd = STDOUT_FILENO;
 	}
 	if (R->o.control != NULL && (outbuf_init(&R->json, STDOUT_FILENO, PAGE_OUT_MAX, 1) < 0 ||
-					    set_nonblock(STDOUT_FILENO, 1) < 0))
+					    stdout_nonblock() < 0))
 		err(EX_OSERR, "stdout");
 	if (R->out_fd >= 0)
 		take_start(R, &R->file);
