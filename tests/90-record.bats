@@ -155,7 +155,7 @@ EOF2
 	assert_output --regexp $'^forward 8 [0-9]+ms\nstop\nwait [0-9]+ms\nforward 15 [0-9]+ms\nstop$'
 }
 
-@test "iracer-record: a 5-minute drive replays with no drift (plan times within 5 ms of the recording)" {
+@test "iracer-record: a 5-minute drive replays with no drift (every plan time within 0.5 ms of the recording)" {
 	# Heartbeats every 100 ms with jitter, many command changes, idle stops.
 	"$PY" - >echo.txt 2>want.txt <<'EOF2'
 import random, sys
@@ -169,21 +169,21 @@ while t < 300:
     end = t + dur
     first = True
     while t < end:
-        print('{"type":"echo","t":%.3f,"byte":"0x%02x","command":"x"}' % (t, b))
+        print('{"type":"echo","t":%.6f,"byte":"0x%02x","command":"x"}' % (t, b))
         if first:
-            want.append((round(t, 3), b))
+            want.append((round(t, 6), b))
             first = False
         if b == 0:
             break
         t += 0.1 + random.uniform(-0.003, 0.003)
     t = end
-print('{"type":"echo","t":%.3f,"byte":"0x00","command":"stop"}' % t)
+print('{"type":"echo","t":%.6f,"byte":"0x00","command":"stop"}' % t)
 if want[-1][1] != 0:
-    want.append((round(t, 3), 0))
+    want.append((round(t, 6), 0))
 t0 = next(w[0] for w in want if w[1] != 0)
 for w in want:
     if w[0] >= t0:
-        print("%.3f 0x%02x" % (w[0] - t0, w[1]), file=sys.stderr)
+        print("%.6f 0x%02x" % (w[0] - t0, w[1]), file=sys.stderr)
 EOF2
 	[ "$(wc -l <echo.txt)" -gt 2000 ]
 	REC -e <echo.txt >F
@@ -191,9 +191,11 @@ EOF2
 	"$BIN/iracer-cmd" -n F | cut -d ' ' -f 1,2 >got.txt
 	[ "$(wc -l <got.txt)" -eq "$(wc -l <want.txt)" ]
 	run -0 paste -d ' ' want.txt got.txt
-	# same byte, same offset to 5 ms, all the way to the end (about 300 s)
-	run -0 awk '{ d = $3 - $1; if (d < 0) d = -d; if (d > m) m = d; if ($2 != $4 || d > 0.005) bad++ }
+	# same byte, same offset all the way to the end (about 300 s): 5 ms is asked for,
+	# and the design gives 0.5 ms (the rounding, which never adds up)
+	run -0 awk '{ d = $3 - $1; if (d < 0) d = -d; if (d > m) m = d; if ($2 != $4 || d > 0.0006) bad++ }
 		END { printf "worst %.4f s over %d bytes, last at %s\n", m, NR, $1; exit bad > 0 }' <<<"$output"
+	echo "# 5-minute drive: $output" >&3
 	assert_output --regexp 'last at 29[0-9]\.[0-9]+$|last at 30[0-9]\.[0-9]+$'
 }
 
@@ -212,6 +214,7 @@ EOF2
 	run -0 paste -d ' ' want.txt got.txt
 	run -0 awk 'NR == 1 { t0 = $3 } { d = $3 - t0 - $1; if (d < 0) d = -d; if (d > m) m = d; if ($2 != $4 || d > 0.005) bad++ }
 		END { printf "worst %.4f s over %d bytes\n", m, NR; exit bad > 0 || NR != 5 }' <<<"$output"
+	echo "# real-time replay: $output" >&3
 }
 
 @test "iracer-record: --control records on request and sends the route back as JSON lines" {
@@ -270,6 +273,11 @@ EOF2
 	live=$(pose <drive.err)
 	replay=$("$BIN/iracer-cmd" -n F | "$BIN/iracer-sim" --plan 2>&1 | pose)
 	poses_agree "$live" "$replay" 0.03 2 >&3
+	# and its picture is drawn from the same plan
+	cp F drive.route
+	run -0 "$TOP/scripts/iracer-preview" drive.route
+	assert_output --partial "wrote drive.svg"
+	xmllint --noout drive.svg
 }
 
 @test "iracer-drive: the page asks for a recording and gets the route back on the back channel" {
@@ -286,7 +294,9 @@ EOF2
 	"$BIN/iracer-cmd" -c route
 }
 
-@test "iracer-drive --record: an unwritable file is status 73 before anything starts" {
+@test "iracer-drive --record: in the help; an unwritable file is status 73 before anything starts" {
+	run -0 "$DRIVE" --help
+	assert_output --partial "--record FILE      record what the car got as a route (iracer-record)"
 	run -73 "$DRIVE" --sim --record /nonexistent/dir/F
 	assert_output --partial "iracer-drive: /nonexistent/dir/F: cannot create the route file"
 }
