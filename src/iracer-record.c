@@ -153,6 +153,16 @@ static bool keep_text(struct take *t, const char *text, size_t n)
 	return true;
 }
 
+/* Write what the page can take now; after an error nobody will take the rest. */
+static void flush_json(struct recorder *R)
+{
+	if (outbuf_flush(&R->json) < 0) {
+		if (errno != EPIPE)
+			warn("stdout");
+		R->json.len = 0; /* else poll reports the error at once, for ever */
+	}
+}
+
 /* One JSON line for the page; dropped (with a note) when the page does not read. */
 static void out_json(struct recorder *R, const char *line, size_t n)
 {
@@ -164,8 +174,7 @@ static void out_json(struct recorder *R, const char *line, size_t n)
 	}
 	memcpy(room, line, n);
 	outbuf_commit(&R->json, n);
-	if (outbuf_flush(&R->json) < 0 && errno != EPIPE)
-		warn("stdout");
+	flush_json(R);
 }
 
 /* The header: the shebang, when, from what, and the caller's comment. */
@@ -499,8 +508,8 @@ static void run(struct recorder *R, struct lines *in, struct lines *ctl)
 		}
 		if (ctl->fd >= 0 && fds[1].revents != 0 && read_lines(R, ctl, control_line) < 0)
 			err(EX_IOERR, "%s", R->o.control);
-		if (R->json.len > 0 && outbuf_flush(&R->json) < 0 && errno != EPIPE)
-			warn("stdout");
+		if (R->json.len > 0)
+			flush_json(R);
 	}
 }
 
