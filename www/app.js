@@ -398,9 +398,11 @@ if ('serviceWorker' in navigator && window.isSecureContext)
 socket = connect(socketUrl(), {
 	onStatus: connection,
 	onMessage: showReport,
+	// why the connection ended; a failed retry keeps the reason of the drop
 	onClose: (ev) => {
-		state.dropped = ev && ev.code === 1001 ? 'the server went away' :
-			ev && ev.reason ? ev.reason : state.conn === 'connected' ? 'connection lost' : 'cannot connect';
+		if (state.conn === 'connected' || !state.dropped)
+			state.dropped = ev && ev.code === 1001 ? 'the server went away' :
+				ev && ev.reason ? ev.reason : state.conn === 'connected' ? 'connection lost' : 'cannot connect';
 	},
 });
 render();
