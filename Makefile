@@ -158,6 +158,7 @@ e2e-deps:
 e2e: all e2e-deps
 	cd tests/e2e && node --test logic.test.mjs
 	cd tests/e2e && IRACER_BIN=$(CURDIR)/bin node drive.test.mjs --shots $(CURDIR)/tests/out/shots
+	cd tests/e2e && IRACER_BIN=$(CURDIR)/bin node phone.test.mjs --shots $(CURDIR)/tests/out/shots
 
 clean:
 	rm -rf bin build

@@ -228,8 +228,11 @@ function settle() {
 function why() {
 	if (state.conn === 'connecting')
 		return 'connecting…';
-	if (state.conn === 'reconnecting')
-		return `not connected: ${state.dropped || 'connection lost'}`;
+	if (state.conn === 'reconnecting') {
+		const left = Math.max(0, state.retryAt - now());
+		return `not connected (${state.dropped || 'connection lost'}); ` +
+			(left > 0 ? `retry in ${Math.ceil(left / 1000)} s` : 'retrying');
+	}
 	if (state.role === 'watching')
 		return 'watching: another browser drives; the car is yours when it leaves';
 	if (state.link === 'down')
@@ -245,7 +248,7 @@ function setText(id, text) {
 
 function age(ms) {
 	const s = Math.floor(ms / 1000);
-	return s < 1 ? 'now' : s < 120 ? `${s} s ago` : `${Math.floor(s / 60)} min ago`;
+	return s < 1 ? '' : s < 120 ? `${s} s ago` : `${Math.floor(s / 60)} min ago`;
 }
 
 // Every figure from the state; only changed text is written.
@@ -253,14 +256,14 @@ function render() {
 	const body = document.body;
 	const connected = state.conn === 'connected';
 	let conn = 'Connecting…', look = state.conn;
+	// short: a phone has room for about 20 characters here; #why has the rest
 	if (state.conn === 'reconnecting') {
-		const left = Math.max(0, state.retryAt - now());
-		conn = left > 0 ? `Not connected · retry in ${Math.ceil(left / 1000)} s` : 'Not connected · retrying';
+		conn = 'Not connected';
 	} else if (connected && state.role === 'watching') {
-		conn = 'Watching: another browser drives';
+		conn = 'Watching';
 		look = 'watching';
 	} else if (connected && state.link === 'down') {
-		conn = 'Connected · car unreachable';
+		conn = 'Car unreachable';
 		look = 'linkdown';
 	} else if (connected) {
 		conn = 'Connected';
