@@ -273,11 +273,11 @@ function render() {
 	body.dataset.live = live() ? 'yes' : 'no';
 	setText('why', live() ? '' : `Controls off: ${why()}`);
 
-	setText('sent', !connected ? 'nothing (not connected)' :
+	setText('sent', !connected ? 'unknown' :
 		state.role === 'watching' ? '– (watching)' : describe(driver.current));
 	const car = $('car');
 	car.dataset.link = connected ? state.link : 'unknown';
-	setText('car', !connected ? 'unknown (not connected)' :
+	setText('car', !connected ? 'unknown' :
 		state.link === 'up' ? 'link up' :
 		state.link === 'down' ? `link down${state.linkWhy ? `: ${state.linkWhy}` : ''}` : 'link unknown');
 	const got = $('got');
