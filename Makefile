@@ -112,7 +112,7 @@ bench: all e2e-deps
 lint:
 	@for m in $(wildcard man/*.1); do mandoc -Tlint -W warning "$$m" || exit 1; done
 	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz tools/run-bats .ci/run $(wildcard tests/*.bash) \
-		$(wildcard bench/run bench/web-stop bench/ws-bridge) \
+		$(wildcard bench/run bench/web-stop bench/ws-bridge bench/phone) \
 		tests/vm/build tests/vm/boot tests/vm/init
 
 install: all
