@@ -38,7 +38,7 @@ LIBS_ws-bridge = -lwebsockets
 # Debian packages, by what needs them (tools/install-deps installs the missing ones).
 DEPS_BUILD = gcc make pkg-config libc6-dev libbluetooth-dev libwebsockets-dev
 DEPS_TEST = bats bats-assert bats-support jq socat python3 python3-websockets mandoc \
-	shellcheck libxml2-utils openssl procps psmisc util-linux curl valgrind
+	shellcheck libxml2-utils openssl procps psmisc util-linux curl valgrind qrencode zbar-tools
 DEPS_DEMO = jq
 DEPS_BENCH = websocketd python3-websockets procps util-linux jq
 # The browser test needs these commands; they are installed only when missing (by
@@ -112,7 +112,7 @@ bench: all e2e-deps
 lint:
 	@for m in $(wildcard man/*.1); do mandoc -Tlint -W warning "$$m" || exit 1; done
 	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz tools/run-bats .ci/run $(wildcard tests/*.bash) \
-		$(wildcard bench/run bench/web-stop bench/ws-bridge) \
+		$(wildcard bench/run bench/web-stop bench/ws-bridge bench/phone) \
 		tests/vm/build tests/vm/boot tests/vm/init
 
 install: all
@@ -159,6 +159,7 @@ e2e: all e2e-deps
 	cd tests/e2e && node --test logic.test.mjs
 	cd tests/e2e && IRACER_BIN=$(CURDIR)/bin node drive.test.mjs --shots $(CURDIR)/tests/out/shots
 	cd tests/e2e && IRACER_BIN=$(CURDIR)/bin node record.test.mjs --shots $(CURDIR)/tests/out/shots
+	cd tests/e2e && IRACER_BIN=$(CURDIR)/bin node phone.test.mjs --shots $(CURDIR)/tests/out/shots
 
 clean:
 	rm -rf bin build

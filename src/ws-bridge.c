@@ -33,6 +33,8 @@
 #define OUTBUF_BASE (256 * 1024)
 #define MAX_ORIGINS 16
 #define TOKEN_MAX 256
+#define MAX_KEEP 16
+#define KEEP_TYPE_MAX 64
 #define SHUTDOWN_GRACE_US (2 * LWS_US_PER_SEC)
 
 #define NOTICE_DRIVING "{\"ws-bridge\":\"driving\"}"
@@ -57,6 +59,8 @@ struct options {
 	size_t max_message;
 	const char *tls_cert;
 	const char *tls_key;
+	const char *keep_types[MAX_KEEP];
+	int nkeep;
 	int quiet;
 	int verbose;
 };
@@ -71,6 +75,8 @@ struct client {
 	uint64_t seq; /* next stdin line (broadcast number) to send */
 	uint64_t dropped;
 	enum notice notice;
+	int keep_next; /* --keep: next kept line to send, nkeep when done */
+	uint64_t keep_before; /* kept lines queued from here on come in the ring */
 	int established;
 	int driving; /* --exclusive: this one's lines are printed */
 	int closing; /* server shutdown: close with 1001 when writable */
@@ -109,6 +115,13 @@ struct bridge {
 	int exit_code;
 	lws_sorted_usec_list_t sul_grace;
 	int grace_over;
+	struct kept {
+		char prefix[KEEP_TYPE_MAX + 16]; /* {"type":"TYPE" */
+		size_t prefix_len;
+		char *line; /* LWS_PRE + max_message bytes */
+		size_t len; /* 0: nothing kept yet */
+		uint64_t seq; /* its number in the stdin ring */
+	} keep[MAX_KEEP];
 };
 
 static struct bridge B;
@@ -116,7 +129,8 @@ static struct bridge B;
 static const char usage_text[] =
 	"usage: ws-bridge [-qvx] [-a addr] [-p port] [-w dir] [-d secs] [-m bytes]\n"
 	"                 [-n max] [-o origin] [-t file] [--on-open line]\n"
-	"                 [--on-close line] [--tls-cert file --tls-key file]\n";
+	"                 [--on-close line] [--tls-cert file --tls-key file]\n"
+	"                 [--keep type]\n";
 
 static const char help_text[] =
 	"\n"
@@ -133,6 +147,8 @@ static const char help_text[] =
 	"      --on-close LINE    print LINE when a client goes away\n"
 	"      --tls-cert FILE    serve https and wss with this certificate\n"
 	"      --tls-key FILE     and this private key\n"
+	"      --keep TYPE        send each new client the latest stdin line that\n"
+	"                         starts {\"type\":\"TYPE\" (repeatable)\n"
 	"  -q, --quiet            no notes on stderr, only errors\n"
 	"  -v, --verbose          log connects and disconnects\n"
 	"  -h, --help             this help\n"
@@ -238,6 +254,75 @@ static void emit_configured(const char *line)
 		emit_line(line, strlen(line));
 }
 
+/* ---- kept lines (--keep TYPE) ---------------------------------------- */
+
+/*
+ * Like MQTT's retained messages: the latest stdin line of each kept type
+ * ({"type":"link",...}) goes to every new client right after it connects,
+ * so a late page knows the state at once, with no polling.
+ */
+static void keep_add_type(const char *type)
+{
+	struct kept *k;
+
+	if (B.opt.nkeep == MAX_KEEP)
+		errx(EX_USAGE, "at most %d --keep options", MAX_KEEP);
+	k = &B.keep[B.opt.nkeep];
+	if (*type == '\0' || strlen(type) > KEEP_TYPE_MAX ||
+	    strspn(type, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+		    strlen(type)) {
+		warnx("keep: '%s': a type is 1 to %d letters, digits, '-', '_' or '.'", type,
+		      KEEP_TYPE_MAX);
+		usage();
+	}
+	k->prefix_len = (size_t)snprintf(k->prefix, sizeof(k->prefix), "{\"type\":\"%s\"", type);
+	B.opt.keep_types[B.opt.nkeep++] = type;
+}
+
+/* Stdin line number seq (in the ring) is line[0..n): keep it if it is of a kept type. */
+static void keep_remember(const char *line, size_t n, uint64_t seq)
+{
+	for (int i = 0; i < B.opt.nkeep; i++) {
+		struct kept *k = &B.keep[i];
+		if (n < k->prefix_len || memcmp(line, k->prefix, k->prefix_len) != 0)
+			continue;
+		if (k->line == NULL && (k->line = malloc(LWS_PRE + B.opt.max_message)) == NULL) {
+			warn("keep");
+			return;
+		}
+		memcpy(k->line + LWS_PRE, line, n);
+		k->len = n;
+		k->seq = seq;
+		return;
+	}
+}
+
+/* A kept line still to send to c? Lines kept after c connected come in the ring. */
+static int keep_pending(struct client *c)
+{
+	while (c->keep_next < B.opt.nkeep) {
+		struct kept *k = &B.keep[c->keep_next];
+		if (k->len > 0 && k->seq < c->keep_before)
+			return 1;
+		c->keep_next++;
+	}
+	return 0;
+}
+
+static int keep_send(struct lws *wsi, struct client *c)
+{
+	struct kept *k = &B.keep[c->keep_next++];
+	int n = lws_write(wsi, (unsigned char *)k->line + LWS_PRE, k->len, LWS_WRITE_TEXT);
+
+	return n < (int)k->len ? -1 : 0;
+}
+
+static void keep_free(void)
+{
+	for (int i = 0; i < B.opt.nkeep; i++)
+		free(B.keep[i].line);
+}
+
 /* ---- clients --------------------------------------------------------- */
 
 static void peer_name(struct lws *wsi, char *buf, size_t len)
@@ -271,6 +356,9 @@ static void client_add(struct client *c, struct lws *wsi)
 {
 	c->wsi = wsi;
 	c->seq = B.bc.head;
+	c->keep_before = B.bc.head;
+	if (B.opt.nkeep > 0)
+		lws_callback_on_writable(wsi);
 	c->established = 1;
 	c->prev = B.last;
 	if (B.last)
@@ -408,6 +496,9 @@ static int client_writable(struct lws *wsi, struct client *c)
 		c->notice = NOTICE_NONE;
 		if (lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
 			return -1;
+	} else if (keep_pending(c)) {
+		if (keep_send(wsi, c) < 0)
+			return -1;
 	} else if (c->seq < B.bc.head) {
 		len = B.bc.lens[c->seq % QUEUE_LEN];
 		unsigned char *p = (unsigned char *)slot(c->seq) + LWS_PRE;
@@ -415,7 +506,7 @@ static int client_writable(struct lws *wsi, struct client *c)
 		if (lws_write(wsi, p, len, LWS_WRITE_TEXT) < (int)len)
 			return -1;
 	}
-	if (c->notice != NOTICE_NONE || c->seq < B.bc.head)
+	if (c->notice != NOTICE_NONE || keep_pending(c) || c->seq < B.bc.head)
 		lws_callback_on_writable(wsi);
 	else if (c->dropping)
 		report_drops(c, "caught up");
@@ -565,6 +656,7 @@ static void broadcast_line(const char *line, size_t n)
 	}
 	memcpy(slot(B.bc.head) + LWS_PRE, line, n);
 	B.bc.lens[B.bc.head % QUEUE_LEN] = n;
+	keep_remember(line, n, B.bc.head);
 	B.bc.head++;
 }
 
@@ -747,7 +839,7 @@ static long number_arg(const char *name, const char *s, long min, long max)
 	return v;
 }
 
-enum { OPT_ON_OPEN = 256, OPT_ON_CLOSE, OPT_TLS_CERT, OPT_TLS_KEY, OPT_VERSION };
+enum { OPT_ON_OPEN = 256, OPT_ON_CLOSE, OPT_TLS_CERT, OPT_TLS_KEY, OPT_VERSION, OPT_KEEP };
 
 static void parse_args(int argc, char **argv)
 {
@@ -765,6 +857,7 @@ static void parse_args(int argc, char **argv)
 		{"on-close", required_argument, NULL, OPT_ON_CLOSE},
 		{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
 		{"tls-key", required_argument, NULL, OPT_TLS_KEY},
+		{"keep", required_argument, NULL, OPT_KEEP},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -801,6 +894,7 @@ static void parse_args(int argc, char **argv)
 		case OPT_ON_CLOSE: o->on_close = optarg; break;
 		case OPT_TLS_CERT: o->tls_cert = optarg; break;
 		case OPT_TLS_KEY: o->tls_key = optarg; break;
+		case OPT_KEEP: keep_add_type(optarg); break;
 		case 'q': o->quiet = 1; o->verbose = 0; break;
 		case 'v': o->verbose = 1; o->quiet = 0; break;
 		case 'h':
@@ -1009,6 +1103,7 @@ static void finish(void)
 	outbuf_free(&B.out);
 	free(B.bc.slots);
 	free(B.inbuf);
+	keep_free();
 }
 
 int main(int argc, char **argv)

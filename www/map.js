@@ -13,7 +13,8 @@ export function createMap(svg, caption) {
 	const car = svg.querySelector('#map-car');
 	const grid = svg.querySelector('#map-grid');
 	const points = [];	// screen coordinates, from the first telemetry line this page saw
-	let pose = { sx: 0, sy: 0, heading: 0, speed: 0 };
+	let pose = { sx: 0, sy: 0, x: 0, y: 0, heading: 0, speed: 0 };
+	const figure = svg.closest('figure') || svg;
 	let queued = false;
 	let lastBox = '';
 
@@ -49,6 +50,8 @@ export function createMap(svg, caption) {
 
 	function render() {
 		queued = false;
+		if (figure.dataset.stale)
+			return;
 		const b = bounds();
 		const box = [b.cx - b.span / 2, b.cy - b.span / 2, b.span, b.span].map((v) => v.toFixed(3)).join(' ');
 		if (box !== lastBox) {
@@ -68,6 +71,7 @@ export function createMap(svg, caption) {
 	return {
 		// One telemetry object with x, y, heading (speed optional).
 		update(t) {
+			delete figure.dataset.stale;
 			const sx = -t.y, sy = -t.x;
 			pose = { sx, sy, x: t.x, y: t.y, heading: +t.heading || 0, speed: +t.speed || 0 };
 			const last = points[points.length - 1];
@@ -80,6 +84,19 @@ export function createMap(svg, caption) {
 				queued = true;
 				requestAnimationFrame(render);
 			}
+		},
+		// Telemetry stopped (the connection dropped): the figures are not current.
+		stale(text) {
+			figure.dataset.stale = 'yes';
+			caption.textContent = text;
+		},
+		// A new connection: the path starts again with its first telemetry line.
+		reset(text) {
+			points.length = 0;
+			pose = { sx: 0, sy: 0, x: 0, y: 0, heading: 0, speed: 0 };
+			path.setAttribute('points', '');
+			delete figure.dataset.stale;
+			caption.textContent = text;
 		},
 		get pose() {
 			return pose;

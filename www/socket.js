@@ -34,9 +34,9 @@ export function connect(url, { onStatus, onMessage, onClose }) {
 					if (line.trim())
 						onMessage(line);
 		});
-		ws.addEventListener('close', () => {
+		ws.addEventListener('close', (ev) => {
 			ws = null;
-			onClose();
+			onClose(ev);
 			const wait = BACKOFF_MS[Math.min(failures++, BACKOFF_MS.length - 1)];
 			onStatus('reconnecting', wait);
 			timer = setTimeout(open, wait);
