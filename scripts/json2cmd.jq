@@ -111,7 +111,9 @@ if type == "string" then
 	# [...] closes the try before message_line runs: jq 1.6's try also catches
 	# errors raised later in the pipeline, which would turn every note into "not JSON".
 	else [try {msg: fromjson} catch null][0] as $r
-		| if $r == null then note("not JSON: \(show)") else $r.msg | message_line end
+		# jq 1.6's fromjson takes "nan" for a number (NaN); JSON has no such value.
+		| if $r == null or ($r.msg | type == "number" and isnan) then note("not JSON: \(show)")
+		else $r.msg | message_line end
 	end
 else message_line
 end
