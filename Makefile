@@ -181,3 +181,36 @@ fuzz: fuzz-build
 	tools/run-fuzz $(FUZZ_SECONDS) $(FUZZERS)
 	$(MAKE) SAN=1 all
 	tests/fuzz/ws-netfuzz --bin bin/asan --seconds $(FUZZ_SECONDS)
+
+# ---- Debian package (debian/) ----
+# `make deb` builds build/iracer_VERSION_ARCH.deb with dpkg-buildpackage from a copy of
+# the tree (dpkg-buildpackage writes beside the source directory); `make deb ARCH=arm64`
+# cross-builds, with the target's -dev headers from tools/cross-sysroot.
+# `make check-deb` installs the package and tests it (tests/85-deb.bats, root only), then
+# cross-builds arm64 and runs those binaries under qemu-user (tests/86-deb-arm64.bats).
+ARCH ?= $(shell dpkg --print-architecture)
+DEPS_DEB = debhelper lintian dpkg-dev fakeroot
+DEPS_CROSS = crossbuild-essential-arm64 qemu-user-static
+DEB_FILE = build/iracer_$(VERSION)_$(ARCH).deb
+DEB_SRC = build/deb-$(ARCH)/iracer-$(VERSION)
+.PHONY: deb check-deb deps-deb
+deb:
+	@tools/install-deps $(DEPS_DEB) $(if $(filter $(ARCH),$(shell dpkg --print-architecture)),$(DEPS_BUILD),$(DEPS_CROSS))
+	rm -rf build/deb-$(ARCH)
+	mkdir -p $(DEB_SRC)
+	(git ls-files --cached --others --exclude-standard; git ls-files --deleted) | \
+		sort | uniq -u | tar -c -T - | tar -x -C $(DEB_SRC)
+ifeq ($(ARCH),$(shell dpkg --print-architecture))
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
+else
+	tools/cross-sysroot $(ARCH) build/sysroot-$(ARCH)
+	cd $(DEB_SRC) && IRACER_SYSROOT=$(CURDIR)/build/sysroot-$(ARCH) \
+		dpkg-buildpackage -b -us -uc -a$(ARCH) -d
+endif
+	mv build/deb-$(ARCH)/iracer_$(VERSION)_$(ARCH).deb $(DEB_FILE)
+	lintian --fail-on error $(DEB_FILE)
+	@echo "deb: $(DEB_FILE)"
+check-deb:
+	$(MAKE) deb ARCH=$(shell dpkg --print-architecture)
+	IRACER_DEB=$(CURDIR)/build/iracer_$(VERSION)_$(shell dpkg --print-architecture).deb \
+		$(BATS) tests/85-deb.bats
