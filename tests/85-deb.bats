@@ -34,6 +34,7 @@ teardown_file() {
 	fi
 }
 
+# shellcheck disable=SC2016 # ${...} is dpkg-query's, not the shell's
 @test "deb: apt-get install puts programs, scripts, page, routes, man pages, unit and conffile in place" {
 	local f
 	for f in iracer-cmd iracer-send iracer-sim ws-bridge iracer-drive iracer-preview; do

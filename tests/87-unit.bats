@@ -45,8 +45,8 @@ exec_start() {
 	EXEC=()
 	for w in $(unit_value ExecStart); do
 		if [[ $w =~ ^\$([A-Z_]+)$ ]]; then
-			# shellcheck disable=SC2206 # systemd splits a lone $NAME at whitespace
-			v=($(env_get "${BASH_REMATCH[1]}"))
+			# systemd splits a lone $NAME at whitespace
+			read -r -a v <<<"$(env_get "${BASH_REMATCH[1]}")"
 			EXEC+=("${v[@]}")
 			continue
 		fi
@@ -93,6 +93,7 @@ exec_start() {
 
 @test "unit: every variable it uses has a line in /etc/default/iracer" {
 	local v
+	# shellcheck disable=SC2016 # a literal $ in the pattern
 	for v in $(grep -E '^Exec' "$UNIT" | grep -oE '\$\{?IRACER_[A-Z_]+' | tr -d '${' | sort -u) IRACER_ADDR; do
 		grep -q "^$v=" "$DEFAULTS" || grep -q "^Environment=.*\b$v=" "$UNIT" || fail "$v is set nowhere"
 	done
