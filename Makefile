@@ -86,6 +86,8 @@ check: deps
 	$(MAKE) e2e
 	@if [ -n "$${CI:-}" ] || tools/install-deps $(DEPS_VM); then $(MAKE) check-vm; \
 	else echo "check: skipping check-vm: cannot install $(DEPS_VM)"; fi
+	@if [ -n "$${CI:-}" ] || tools/install-deps $(DEPS_DEB); then $(MAKE) check-deb; \
+	else echo "check: skipping check-deb: cannot install $(DEPS_DEB)"; fi
 
 # Real RFCOMM: boot Debian's kernel under QEMU with two btvirt controllers (tests/vm).
 check-vm: deps-vm
@@ -113,7 +115,7 @@ lint:
 	@for m in $(wildcard man/*.1); do mandoc -Tlint -W warning "$$m" || exit 1; done
 	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz tools/run-bats .ci/run $(wildcard tests/*.bash) \
 		$(wildcard bench/run bench/web-stop bench/ws-bridge) \
-		tests/vm/build tests/vm/boot tests/vm/init
+		tests/vm/build tests/vm/boot tests/vm/init tools/cross-sysroot debian/iracer.postrm
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(DATADIR)
@@ -187,30 +189,44 @@ fuzz: fuzz-build
 # the tree (dpkg-buildpackage writes beside the source directory); `make deb ARCH=arm64`
 # cross-builds, with the target's -dev headers from tools/cross-sysroot.
 # `make check-deb` installs the package and tests it (tests/85-deb.bats, root only), then
-# cross-builds arm64 and runs those binaries under qemu-user (tests/86-deb-arm64.bats).
-ARCH ?= $(shell dpkg --print-architecture)
-DEPS_DEB = debhelper lintian dpkg-dev fakeroot
-DEPS_CROSS = crossbuild-essential-arm64 qemu-user-static
+# cross-builds arm64 and runs those binaries under qemu-user (tests/86-deb-cross.bats).
+HOST_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+ARCH ?= $(HOST_ARCH)
+CROSS_ARCH ?= arm64
+DEPS_DEB = debhelper lintian dpkg-dev fakeroot file curl
 DEB_FILE = build/iracer_$(VERSION)_$(ARCH).deb
 DEB_SRC = build/deb-$(ARCH)/iracer-$(VERSION)
 .PHONY: deb check-deb deps-deb
+deps-deb:
+	@tools/install-deps $(DEPS_DEB)
+
 deb:
-	@tools/install-deps $(DEPS_DEB) $(if $(filter $(ARCH),$(shell dpkg --print-architecture)),$(DEPS_BUILD),$(DEPS_CROSS))
+	@tools/install-deps $(DEPS_DEB) $(if $(filter $(ARCH),$(HOST_ARCH)),$(DEPS_BUILD))
 	rm -rf build/deb-$(ARCH)
 	mkdir -p $(DEB_SRC)
 	(git ls-files --cached --others --exclude-standard; git ls-files --deleted) | \
 		sort | uniq -u | tar -c -T - | tar -x -C $(DEB_SRC)
-ifeq ($(ARCH),$(shell dpkg --print-architecture))
+ifeq ($(ARCH),$(HOST_ARCH))
 	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
 else
 	tools/cross-sysroot $(ARCH) build/sysroot-$(ARCH)
-	cd $(DEB_SRC) && IRACER_SYSROOT=$(CURDIR)/build/sysroot-$(ARCH) \
+	cd $(DEB_SRC) && IRACER_SYSROOT=$(CURDIR)/build/sysroot-$(ARCH) DEB_BUILD_OPTIONS=nocheck \
+		CC=$(shell dpkg-architecture -a$(ARCH) -qDEB_HOST_GNU_TYPE 2>/dev/null)-gcc \
 		dpkg-buildpackage -b -us -uc -a$(ARCH) -d
 endif
 	mv build/deb-$(ARCH)/iracer_$(VERSION)_$(ARCH).deb $(DEB_FILE)
 	lintian --fail-on error $(DEB_FILE)
 	@echo "deb: $(DEB_FILE)"
-check-deb:
-	$(MAKE) deb ARCH=$(shell dpkg --print-architecture)
-	IRACER_DEB=$(CURDIR)/build/iracer_$(VERSION)_$(shell dpkg --print-architecture).deb \
-		$(BATS) tests/85-deb.bats
+# The host's package is installed (root only: the test skips otherwise); the cross part
+# needs root too (tools/cross-sysroot adds the architecture and its runtime libraries).
+check-deb: deps-deb
+	$(MAKE) all
+	$(MAKE) deb ARCH=$(HOST_ARCH)
+	IRACER_DEB=$(CURDIR)/build/iracer_$(VERSION)_$(HOST_ARCH).deb $(BATS) tests/85-deb.bats
+	@if [ "$$(id -u)" -ne 0 ]; then \
+		echo "check-deb: skipping the $(CROSS_ARCH) cross-build: tools/cross-sysroot needs root"; \
+	else \
+		$(MAKE) deb ARCH=$(CROSS_ARCH) && \
+		IRACER_DEB_CROSS=$(CURDIR)/build/iracer_$(VERSION)_$(CROSS_ARCH).deb \
+		$(BATS) tests/86-deb-cross.bats; \
+	fi
