@@ -45,7 +45,7 @@ DEPS_BENCH = websocketd python3-websockets procps util-linux jq
 # command, not package: a node from elsewhere, e.g. NodeSource, already has npm).
 DEPS_E2E = chromium nodejs npm
 # The Bluetooth VM test (tests/vm): QEMU, initramfs tools, BlueZ's btvirt.
-DEPS_VM = qemu-system-x86 busybox-static cpio kmod xz-utils bluez bluez-test-tools
+DEPS_VM = qemu-system-x86 busybox-static cpio kmod xz-utils bluez bluez-test-tools bluez-tools dbus
 
 BATS = tools/run-bats
 
@@ -93,7 +93,7 @@ check: deps
 check-vm: deps-vm
 	$(MAKE) all
 	tests/vm/build $(CURDIR)/bin
-	$(BATS) tests/vm/vm.bats
+	$(BATS) tests/vm/vm.bats tests/vm/pair.bats
 
 deps-vm:
 	@tools/install-deps $(DEPS_VM)

@@ -37,7 +37,7 @@ teardown_file() {
 # shellcheck disable=SC2016 # ${...} is dpkg-query's, not the shell's
 @test "deb: apt-get install puts programs, scripts, page, routes, man pages, unit and conffile in place" {
 	local f
-	for f in iracer-cmd iracer-send iracer-sim ws-bridge iracer-drive iracer-preview; do
+	for f in iracer-cmd iracer-send iracer-sim ws-bridge iracer-drive iracer-preview iracer-pair; do
 		[ -x "/usr/bin/$f" ] || fail "/usr/bin/$f missing"
 		[ -f "/usr/share/man/man1/$f.1.gz" ] || fail "man page of $f missing"
 	done
