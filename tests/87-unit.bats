@@ -165,3 +165,48 @@ os.execv(sys.argv[1], sys.argv[1:])' "${EXEC[@]}" >drive.out 2>drive.err &
 	run -0 find run/iracer -mindepth 1
 	assert_output ''
 }
+
+# Every system call in a systemd syscall-filter group, nested groups expanded.
+syscall_group() {
+	local w
+	systemd-analyze syscall-filter "$1" | sed '1d; s/^ *//; /^#/d; /^$/d' | while read -r w; do
+		case $w in
+		@*) syscall_group "$w" ;;
+		*) echo "$w" ;;
+		esac
+	done
+}
+
+@test "unit: every system call of a drive under iracer-drive --sim passes the unit's SystemCallFilter" {
+	command -v strace >/dev/null || skip "no strace (apt-get install strace)"
+	command -v systemd-analyze >/dev/null || skip "no systemd-analyze"
+	assert_equal "$(sed -n 's/^SystemCallFilter=//p' "$UNIT" | tr '\n' '|')" '@system-service|~@privileged @resources|'
+	syscall_group @system-service | sort -u >allowed
+	{ syscall_group @privileged; syscall_group @resources; } | sort -u >denied
+	[ "$(wc -l <allowed)" -gt 200 ]
+	local port pid
+	port=$(free_port)
+	IRACER_BIN="$BIN" "$PY" -c 'import os, sys
+os.setsid()
+os.execv(sys.argv[1], sys.argv[1:])' "$(command -v strace)" -f -c -o summary "$DRIVE" --sim -v -p "$port" >drive.out 2>drive.err &
+	pid=$!
+	BG_PIDS+=("$pid")
+	wait_until 20 grep -q "^http://127.0.0.1:$port/" drive.out || fail "no URL: $(cat drive.err)"
+	run -0 "$PY" "$TOP/tests/ws-driver.py" "ws://127.0.0.1:$port/ws" \
+		'{"command":"forward","speed":9}' --every 0.1 --for 0.5 --read 0.2
+	assert_output --partial '"command":"forward 9"'
+	# TERM to iracer-drive (strace's child) alone, as KillMode=mixed sends it; strace
+	# ends when everything it traces has.
+	local drive
+	drive=$(pgrep -P "$pid" | head -n 1)
+	[ -n "$drive" ]
+	kill -TERM "$drive"
+	wait_exit "$pid" 20
+	awk 'NR > 2 && $NF !~ /^-/ && $NF != "total" { print $NF }' summary | sort -u >used
+	[ "$(wc -l <used)" -gt 30 ] || fail "strace saw too little: $(cat summary)"
+	run comm -23 used allowed
+	assert_output ''
+	run comm -12 used denied
+	assert_output ''
+	grep -q ' 0x00 stop' drive.err
+}
