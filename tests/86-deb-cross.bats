@@ -8,8 +8,19 @@
 load helper
 bats_require_minimum_version 1.5.0
 
+# Why the whole file is skipped, for each test to say (bats 1.8 cannot skip in setup_file).
+nope() {
+	echo "$1" >"$BATS_FILE_TMPDIR/skip"
+}
+
+skip_if_noted() {
+	if [ -f "$BATS_FILE_TMPDIR/skip" ]; then
+		skip "$(cat "$BATS_FILE_TMPDIR/skip")"
+	fi
+}
+
 setup_file() {
-	[ -n "${IRACER_DEB_CROSS:-}" ] || skip "no cross-built package: run make check-deb (sets IRACER_DEB_CROSS)"
+	[ -n "${IRACER_DEB_CROSS:-}" ] || { nope "no cross-built package: run make check-deb (sets IRACER_DEB_CROSS)"; return 0; }
 	[ -f "$IRACER_DEB_CROSS" ] || {
 		echo "$IRACER_DEB_CROSS: no such package" >&2
 		return 1
@@ -17,13 +28,14 @@ setup_file() {
 	local arch qarch
 	arch=$(dpkg-deb -f "$IRACER_DEB_CROSS" Architecture)
 	qarch=$(dpkg-architecture -a"$arch" -qDEB_HOST_GNU_CPU)
-	command -v "qemu-$qarch-static" >/dev/null || skip "no qemu-$qarch-static (apt-get install qemu-user-static)"
+	command -v "qemu-$qarch-static" >/dev/null || { nope "no qemu-$qarch-static (apt-get install qemu-user-static)"; return 0; }
 	dpkg-deb -x "$IRACER_DEB_CROSS" "$BATS_FILE_TMPDIR/root"
 	echo "$arch $qarch" >"$BATS_FILE_TMPDIR/arch"
 }
 
 setup() {
 	common_setup
+	skip_if_noted
 	read -r ARCH QARCH <"$BATS_FILE_TMPDIR/arch"
 	ROOT=$BATS_FILE_TMPDIR/root
 }
