@@ -187,9 +187,11 @@ fuzz: fuzz-build
 # ---- Debian package (debian/) ----
 # `make deb` builds build/iracer_VERSION_ARCH.deb with dpkg-buildpackage from a copy of
 # the tree (dpkg-buildpackage writes beside the source directory); `make deb ARCH=arm64`
-# cross-builds, with the target's -dev headers from tools/cross-sysroot.
+# cross-builds (armhf works the same way), with the target's -dev headers from
+# tools/cross-sysroot.
 # `make check-deb` installs the package and tests it (tests/85-deb.bats, root only), then
-# cross-builds arm64 and runs those binaries under qemu-user (tests/86-deb-cross.bats).
+# cross-builds CROSS_ARCH (arm64) and runs those binaries under qemu-user
+# (tests/86-deb-cross.bats).
 HOST_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
 ARCH ?= $(HOST_ARCH)
 CROSS_ARCH ?= arm64

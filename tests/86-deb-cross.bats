@@ -55,8 +55,10 @@ q() {
 @test "cross: the programs are the target's executables, not the host's" {
 	run -0 file -L "$ROOT/usr/bin/iracer-cmd" "$ROOT/usr/bin/iracer-send" "$ROOT/usr/bin/iracer-sim" "$ROOT/usr/bin/ws-bridge"
 	[ "${#lines[@]}" -eq 4 ]
+	refute_output --partial "$(file -L "$BIN/iracer-cmd" | sed 's/^[^:]*: //; s/,.*//')"
 	case $ARCH in
-	arm64) refute_output --partial x86-64 && [ "$(grep -c 'ARM aarch64' <<<"$output")" -eq 4 ] ;;
+	arm64) [ "$(grep -c 'ARM aarch64' <<<"$output")" -eq 4 ] ;;
+	armhf) [ "$(grep -c 'ARM, EABI5' <<<"$output")" -eq 4 ] ;;
 	esac
 	run -0 q iracer-send --version
 	assert_output --regexp '^iracer-send [0-9]'
