@@ -206,8 +206,14 @@ deb:
 	@tools/install-deps $(DEPS_DEB) $(if $(filter $(ARCH),$(HOST_ARCH)),$(DEPS_BUILD))
 	rm -rf build/deb-$(ARCH)
 	mkdir -p $(DEB_SRC)
-	(git ls-files --cached --others --exclude-standard; git ls-files --deleted) | \
-		sort | uniq -u | tar -c -T - | tar -x -C $(DEB_SRC)
+	@# the files git knows or would add (not build/, bin/, node_modules); all but those without git
+	if git rev-parse --git-dir >/dev/null 2>&1; then \
+		(git ls-files --cached --others --exclude-standard; git ls-files --deleted) | \
+			sort | uniq -u | tar -c -T - | tar -x -C $(DEB_SRC); \
+	else \
+		tar -c --exclude=./build --exclude=./bin --exclude=./tests/vm/work \
+			--exclude=./tests/e2e/node_modules . | tar -x -C $(DEB_SRC); \
+	fi
 ifeq ($(ARCH),$(HOST_ARCH))
 	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
 else
