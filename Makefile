@@ -115,7 +115,8 @@ lint:
 	@for m in $(wildcard man/*.1); do mandoc -Tlint -W warning "$$m" || exit 1; done
 	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz tools/run-bats .ci/run $(wildcard tests/*.bash) \
 		$(wildcard bench/run bench/web-stop bench/ws-bridge) \
-		tests/vm/build tests/vm/boot tests/vm/init tools/cross-sysroot debian/iracer.postrm
+		tests/vm/build tests/vm/boot tests/vm/init tests/vm/service-build tests/vm/service-test \
+		tools/cross-sysroot debian/iracer.postrm
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(DATADIR)
@@ -189,13 +190,16 @@ fuzz: fuzz-build
 # the tree (dpkg-buildpackage writes beside the source directory); `make deb ARCH=arm64`
 # cross-builds (armhf works the same way), with the target's -dev headers from
 # tools/cross-sysroot.
-# `make check-deb` installs the package and tests it (tests/85-deb.bats, root only), then
+# `make check-deb` installs the package and tests it (tests/85-deb.bats, root only), boots
+# it in a Debian 12 VM under systemd to test the service (tests/vm/service.bats), then
 # cross-builds CROSS_ARCH (arm64) and runs those binaries under qemu-user
 # (tests/86-deb-cross.bats).
 HOST_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
 ARCH ?= $(HOST_ARCH)
 CROSS_ARCH ?= arm64
 DEPS_DEB = debhelper lintian dpkg-dev fakeroot file curl
+# The service under a real systemd (tests/vm/service.bats): a Debian 12 root by mmdebstrap.
+DEPS_SERVICE = mmdebstrap $(DEPS_VM)
 DEB_FILE = build/iracer_$(VERSION)_$(ARCH).deb
 DEB_SRC = build/deb-$(ARCH)/iracer-$(VERSION)
 .PHONY: deb check-deb deps-deb
@@ -231,6 +235,15 @@ check-deb: deps-deb
 	$(MAKE) all
 	$(MAKE) deb ARCH=$(HOST_ARCH)
 	IRACER_DEB=$(CURDIR)/build/iracer_$(VERSION)_$(HOST_ARCH).deb $(BATS) tests/85-deb.bats
+	@if [ "$$(id -u)" -ne 0 ]; then \
+		echo "check-deb: skipping the service VM: mmdebstrap needs root"; \
+	elif tools/install-deps $(DEPS_SERVICE); then \
+		{ [ -f tests/vm/work/vmlinuz ] || tests/vm/build $(CURDIR)/bin; } && \
+		tests/vm/service-build build/iracer_$(VERSION)_$(HOST_ARCH).deb && \
+		$(BATS) tests/vm/service.bats; \
+	else \
+		echo "check-deb: skipping the service VM: cannot install $(DEPS_SERVICE)"; \
+	fi
 	@if [ "$$(id -u)" -ne 0 ]; then \
 		echo "check-deb: skipping the $(CROSS_ARCH) cross-build: tools/cross-sysroot needs root"; \
 	else \
