@@ -62,6 +62,16 @@ svc() {
 	echo "# systemctl stop took $(svc stop | sed 's/.* in //')" >&3
 }
 
+@test "service: the token survives a restart: the same URL (a phone's bookmark keeps working)" {
+	assert_equal "$(svc 'same url')" yes
+}
+
+@test "service: apt-get remove stops a running service first, the car last at 0x00" {
+	assert_equal "$(svc restarted)" active
+	assert_equal "$(svc 'moving again')" yes
+	assert_equal "$(svc remove)" 'status 0, inactive, last byte 0x00, 0 processes'
+}
+
 @test "service: systemd-analyze security rates it OK under the real systemd" {
 	run svc exposure
 	echo "# exposure: $output" >&3
