@@ -38,14 +38,15 @@ LIBS_ws-bridge = -lwebsockets
 # Debian packages, by what needs them (tools/install-deps installs the missing ones).
 DEPS_BUILD = gcc make pkg-config libc6-dev libbluetooth-dev libwebsockets-dev
 DEPS_TEST = bats bats-assert bats-support jq socat python3 python3-websockets mandoc \
-	shellcheck libxml2-utils openssl procps psmisc util-linux curl valgrind qrencode zbar-tools
+	shellcheck libxml2-utils openssl procps psmisc util-linux curl valgrind qrencode zbar-tools \
+	strace
 DEPS_DEMO = jq
 DEPS_BENCH = websocketd python3-websockets procps util-linux jq
 # The browser test needs these commands; they are installed only when missing (by
 # command, not package: a node from elsewhere, e.g. NodeSource, already has npm).
 DEPS_E2E = chromium nodejs npm
 # The Bluetooth VM test (tests/vm): QEMU, initramfs tools, BlueZ's btvirt.
-DEPS_VM = qemu-system-x86 busybox-static cpio kmod xz-utils bluez bluez-test-tools
+DEPS_VM = qemu-system-x86 busybox-static cpio kmod xz-utils bluez bluez-test-tools bluez-tools dbus
 
 BATS = tools/run-bats
 
@@ -86,12 +87,14 @@ check: deps
 	$(MAKE) e2e
 	@if [ -n "$${CI:-}" ] || tools/install-deps $(DEPS_VM); then $(MAKE) check-vm; \
 	else echo "check: skipping check-vm: cannot install $(DEPS_VM)"; fi
+	@if [ -n "$${CI:-}" ] || tools/install-deps $(DEPS_DEB); then $(MAKE) check-deb; \
+	else echo "check: skipping check-deb: cannot install $(DEPS_DEB)"; fi
 
 # Real RFCOMM: boot Debian's kernel under QEMU with two btvirt controllers (tests/vm).
 check-vm: deps-vm
 	$(MAKE) all
 	tests/vm/build $(CURDIR)/bin
-	$(BATS) tests/vm/vm.bats
+	$(BATS) tests/vm/vm.bats tests/vm/pair.bats
 
 deps-vm:
 	@tools/install-deps $(DEPS_VM)
@@ -113,7 +116,8 @@ lint:
 	@for m in $(wildcard man/*.1); do mandoc -Tlint -W warning "$$m" || exit 1; done
 	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz tools/run-bats .ci/run $(wildcard tests/*.bash) \
 		$(wildcard bench/run bench/web-stop bench/ws-bridge bench/phone) \
-		tests/vm/build tests/vm/boot tests/vm/init
+		tests/vm/build tests/vm/boot tests/vm/init tests/vm/service-build tests/vm/service-test \
+		tools/cross-sysroot debian/iracer.postrm
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(DATADIR)
@@ -183,3 +187,70 @@ fuzz: fuzz-build
 	tools/run-fuzz $(FUZZ_SECONDS) $(FUZZERS)
 	$(MAKE) SAN=1 all
 	tests/fuzz/ws-netfuzz --bin bin/asan --seconds $(FUZZ_SECONDS)
+
+# ---- Debian package (debian/) ----
+# `make deb` builds build/iracer_VERSION_ARCH.deb with dpkg-buildpackage from a copy of
+# the tree (dpkg-buildpackage writes beside the source directory); `make deb ARCH=arm64`
+# cross-builds (armhf works the same way), with the target's -dev headers from
+# tools/cross-sysroot.
+# `make check-deb` installs the package and tests it (tests/85-deb.bats, root only), boots
+# it in a Debian 12 VM under systemd to test the service (tests/vm/service.bats), then
+# cross-builds CROSS_ARCH (arm64) and runs those binaries under qemu-user
+# (tests/86-deb-cross.bats).
+HOST_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+ARCH ?= $(HOST_ARCH)
+CROSS_ARCH ?= arm64
+DEPS_DEB = debhelper lintian dpkg-dev fakeroot file curl
+# The service under a real systemd (tests/vm/service.bats): a Debian 12 root by mmdebstrap.
+DEPS_SERVICE = mmdebstrap $(DEPS_VM)
+DEB_FILE = build/iracer_$(VERSION)_$(ARCH).deb
+DEB_SRC = build/deb-$(ARCH)/iracer-$(VERSION)
+.PHONY: deb check-deb deps-deb
+deps-deb:
+	@tools/install-deps $(DEPS_DEB)
+
+deb:
+	@tools/install-deps $(DEPS_DEB) $(if $(filter $(ARCH),$(HOST_ARCH)),$(DEPS_BUILD))
+	rm -rf build/deb-$(ARCH)
+	mkdir -p $(DEB_SRC)
+	@# the files git knows or would add (not build/, bin/, node_modules); all but those without git
+	if git rev-parse --git-dir >/dev/null 2>&1; then \
+		(git ls-files --cached --others --exclude-standard; git ls-files --deleted) | \
+			sort | uniq -u | tar -c -T - | tar -x -C $(DEB_SRC); \
+	else \
+		tar -c --exclude=./build --exclude=./bin --exclude=./tests/vm/work \
+			--exclude=./tests/e2e/node_modules . | tar -x -C $(DEB_SRC); \
+	fi
+ifeq ($(ARCH),$(HOST_ARCH))
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
+else
+	tools/cross-sysroot $(ARCH) build/sysroot-$(ARCH)
+	cd $(DEB_SRC) && IRACER_SYSROOT=$(CURDIR)/build/sysroot-$(ARCH) DEB_BUILD_OPTIONS=nocheck \
+		CC=$(shell dpkg-architecture -a$(ARCH) -qDEB_HOST_GNU_TYPE 2>/dev/null)-gcc \
+		dpkg-buildpackage -b -us -uc -a$(ARCH) -d
+endif
+	mv build/deb-$(ARCH)/iracer_$(VERSION)_$(ARCH).deb $(DEB_FILE)
+	lintian --fail-on error $(DEB_FILE)
+	@echo "deb: $(DEB_FILE)"
+# The host's package is installed (root only: the test skips otherwise); the cross part
+# needs root too (tools/cross-sysroot adds the architecture and its runtime libraries).
+check-deb: deps-deb
+	$(MAKE) all
+	$(MAKE) deb ARCH=$(HOST_ARCH)
+	IRACER_DEB=$(CURDIR)/build/iracer_$(VERSION)_$(HOST_ARCH).deb $(BATS) tests/85-deb.bats
+	@if [ "$$(id -u)" -ne 0 ]; then \
+		echo "check-deb: skipping the service VM: mmdebstrap needs root"; \
+	elif tools/install-deps $(DEPS_SERVICE); then \
+		{ [ -f tests/vm/work/vmlinuz ] || tests/vm/build $(CURDIR)/bin; } && \
+		tests/vm/service-build build/iracer_$(VERSION)_$(HOST_ARCH).deb && \
+		$(BATS) tests/vm/service.bats; \
+	else \
+		echo "check-deb: skipping the service VM: cannot install $(DEPS_SERVICE)"; \
+	fi
+	@if [ "$$(id -u)" -ne 0 ]; then \
+		echo "check-deb: skipping the $(CROSS_ARCH) cross-build: tools/cross-sysroot needs root"; \
+	else \
+		$(MAKE) deb ARCH=$(CROSS_ARCH) && \
+		IRACER_DEB_CROSS=$(CURDIR)/build/iracer_$(VERSION)_$(CROSS_ARCH).deb \
+		$(BATS) tests/86-deb-cross.bats; \
+	fi
