@@ -110,16 +110,18 @@ bench: all e2e-deps
 	IRACER_BIN=$(CURDIR)/bin bench/run
 
 lint:
-	@for m in $(wildcard man/*.1); do mandoc -Tlint -W warning "$$m" || exit 1; done
+	@for m in $(wildcard man/*.[1-9]); do mandoc -Tlint -W warning "$$m" || exit 1; done
 	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz tools/run-bats .ci/run $(wildcard tests/*.bash) \
 		$(wildcard bench/run bench/web-stop bench/ws-bridge) \
 		tests/vm/build tests/vm/boot tests/vm/init
 
 install: all
-	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(DATADIR)
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man7 \
+		$(DESTDIR)$(DATADIR)
 	for p in $(PROGS); do install -m 755 bin/$$p $(DESTDIR)$(PREFIX)/bin/$$p; done
 	for s in $(SCRIPTS); do install -m 755 $$s $(DESTDIR)$(PREFIX)/bin/; done
 	for m in man/*.1; do install -m 644 $$m $(DESTDIR)$(MANPREFIX)/man1/; done
+	for m in man/*.7; do install -m 644 $$m $(DESTDIR)$(MANPREFIX)/man7/; done
 	if [ -f scripts/json2cmd.jq ]; then install -m 644 scripts/json2cmd.jq $(DESTDIR)$(DATADIR)/; fi
 	if [ -d scripts/routes ]; then mkdir -p $(DESTDIR)$(DATADIR)/routes && \
 		install -m 755 scripts/routes/* $(DESTDIR)$(DATADIR)/routes/; fi
@@ -128,7 +130,7 @@ install: all
 
 uninstall:
 	for p in $(PROGS) $(notdir $(SCRIPTS)); do rm -f $(DESTDIR)$(PREFIX)/bin/$$p; done
-	for m in man/*.1; do rm -f $(DESTDIR)$(MANPREFIX)/man1/$$(basename $$m); done
+	for m in man/*.[1-9]; do rm -f $(DESTDIR)$(MANPREFIX)/man$${m##*.}/$$(basename $$m); done
 	rm -rf $(DESTDIR)$(DATADIR)
 
 fmt:
