@@ -20,6 +20,10 @@
 #   {"command":"left"}                          -> forward-left 8 100ms (seed)
 #   {"command":"raw","data":22}                 -> raw 0x16 1000ms    (seed)
 #
+# The contract, with every message and its meaning, is iracer(7). A timed line
+# is held in full under iracer-drive: iracer-cmd -i repeats the held byte every
+# 100 ms, so iracer-send's 300 ms watchdog does not cut it.
+#
 # Directions: forward, backward, forward-left, forward-right, backward-left,
 # backward-right, and steer-left/steer-right (wheels turn, no drive: the car's 0x3Y
 # and 0x4Y, "left"/"right" in iracer-cmd's grammar). The seed's names keep the

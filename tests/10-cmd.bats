@@ -24,6 +24,12 @@ bytes_are() {
 	[ "$(hex <"$1")" = "$2" ]
 }
 
+# The same, with runs of one byte counted once: -i repeats a timed hold's byte
+# as a keepalive (iracer(7)), and how often depends on timing.
+distinct_bytes_are() {
+	[ "$(hex <"$1" | tr ' ' '\n' | uniq | paste -sd ' ')" = "$2" ]
+}
+
 now_ms() {
 	echo $(($(date +%s%N) / 1000000))
 }
@@ -248,23 +254,23 @@ bytes_of_slow_pipe() {
 	echo "forward 10s" >&8
 	sleep 0.1
 	echo "left" >&8
-	wait_until 5 bytes_are out.bin "18 38"
+	wait_until 5 distinct_bytes_are out.bin "18 38"
 	t1=$(now_ms)
 	echo "second byte after $((t1 - t0)) ms"
 	[ $((t1 - t0)) -lt 2000 ]
 	exec 8>&-
 	wait_exit "$BG_PID"
 	wait "$BG_PID"
-	[ "$(hex <out.bin)" = "18 38" ]
+	distinct_bytes_are out.bin "18 38"
 }
 
 @test "-i: a hold that runs out stops the car while the input stays open" {
 	start_on_fifo -i
 	echo "backward 6 200ms" >&8
-	wait_until 5 bytes_are out.bin "26 00"
+	wait_until 5 distinct_bytes_are out.bin "26 00"
 	kill -0 "$BG_PID"
 	echo "right" >&8
-	wait_until 5 bytes_are out.bin "26 00 48"
+	wait_until 5 distinct_bytes_are out.bin "26 00 48"
 	exec 8>&-
 	wait_exit "$BG_PID"
 	wait "$BG_PID"
@@ -275,7 +281,7 @@ bytes_of_slow_pipe() {
 	t0=$(now_ms)
 	run bytes_of 'forward 300ms\n' -i
 	t1=$(now_ms)
-	assert_output "18 00"
+	assert_output --regexp '^18( 18)+ 00$'
 	[ $((t1 - t0)) -ge 290 ]
 }
 

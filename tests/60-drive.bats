@@ -267,3 +267,20 @@ stop_drive() {
 	stop_drive
 	! grep -q ' 0x16 ' drive.err
 }
+
+# iracer(7), "Timed holds in live mode": iracer-cmd -i repeats a timed hold's byte,
+# so iracer-send's 300 ms watchdog lets the hold run its full time (json2cmd.jq's
+# raw 22 is 1 s, as the seed's car.drive() did), and then the car stops.
+@test "iracer-drive: the seed's raw 22 drives its full second under the 300 ms watchdog" {
+	start_drive --sim -v
+	ws "$URL" '{"command":"raw","data":22}' --read 1.6
+	wait_until 5 grep -q ' 0x00 stop' drive.err
+	stop_drive
+	local t0 t1
+	t0=$(sim_time 0x16)
+	t1=$(sed -n '/ 0x16 forward 6/,$s/^iracer-sim: \([0-9.]*\) 0x00 .*/\1/p' drive.err | head -n 1)
+	# not a speed target: before the keepalive the watchdog cut it at about 0.3 s
+	awk -v a="$t0" -v b="$t1" 'BEGIN { d = b - a; print "held", d; exit !(d >= 0.95 && d <= 1.3) }'
+	run sim_bytes
+	assert_output --regexp '^(0x00 )*0x16( 0x16)+ 0x00'
+}
