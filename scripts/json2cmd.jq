@@ -24,12 +24,12 @@
 # is held in full under iracer-drive: iracer-cmd -i repeats the held byte every
 # 100 ms, so iracer-send's 300 ms watchdog does not cut it.
 #
-# Directions: forward, backward, forward-left, forward-right, backward-left,
-# backward-right, and steer-left/steer-right (wheels turn, no drive: the car's 0x3Y
-# and 0x4Y, "left"/"right" in iracer-cmd's grammar). The seed's names keep the
-# seed's meaning: up = forward, down = backward, and left/right = forward-left /
-# forward-right (the seed's car sent 0x57/0x67 for them), not wheels-only.
-# Names are case-insensitive.
+# Directions: forward, backward (or back), forward-left, forward-right,
+# backward-left, backward-right, and steer-left/steer-right (the wheels turn, no
+# drive: the car's 0x3Y and 0x4Y; "steer" is the one word for that everywhere).
+# The seed's names keep the seed's meaning: up = forward, down = backward, and
+# left/right = forward-left / forward-right (the seed's car sent 0x57/0x67 for
+# them), not wheels-only. Names are case-insensitive.
 #
 # speed: integer 0-15; absent or null means 8 (SPEED_DEFAULT in src/protocol.h).
 # The seed's car used 6 for up/down and 7 for left/right; we use one default.
@@ -57,8 +57,9 @@ def directions: {
 	"forward-right": ["forward-right", null],
 	"backward-left": ["backward-left", null],
 	"backward-right": ["backward-right", null],
-	"steer-left": ["left", null],
-	"steer-right": ["right", null],
+	"back": ["backward", null],
+	"steer-left": ["steer-left", null],
+	"steer-right": ["steer-right", null],
 	"up": ["forward", 0.1],
 	"down": ["backward", 0.1],
 	"left": ["forward-left", 0.1],
@@ -105,7 +106,9 @@ if type == "string" then
 	# [...] closes the try before message_line runs: jq 1.6's try also catches
 	# errors raised later in the pipeline, which would turn every note into "not JSON".
 	else [try {msg: fromjson} catch null][0] as $r
-		| if $r == null then note("not JSON: \(show)") else $r.msg | message_line end
+		# jq 1.6's fromjson takes "nan" for a number: JSON has no such thing
+		| if $r == null or ($r.msg | type == "number" and isnan) then note("not JSON: \(show)")
+		else $r.msg | message_line end
 	end
 else message_line
 end

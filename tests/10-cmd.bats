@@ -80,7 +80,7 @@ start_on_fifo() {
 }
 
 @test "every direction and speed of the byte table round-trips through --decode" {
-	local d s expected_hex="" names=(stop forward backward left right forward-left forward-right
+	local d s expected_hex="" names=(stop forward backward steer-left steer-right forward-left forward-right
 		backward-left backward-right)
 	: >expected.txt
 	for d in 1 2 3 4 5 6 7 8; do
@@ -159,7 +159,7 @@ start_on_fifo() {
 	assert_success
 	assert_output "0.000 0x1c forward 12
 1.500 0x5c forward-left 12
-2.450 0x3c left 12
+2.450 0x3c steer-left 12
 3.450 0x00 stop
 3.950 0x9a raw 0x9a
 3.970 0x26 backward 6
@@ -170,8 +170,8 @@ start_on_fifo() {
 	run timeout 2 "$BIN/iracer-cmd" -n <<<$'forward 100s\nwait 50s\nright 0.5ms\nleft'
 	assert_success
 	assert_output "0.000 0x18 forward 8
-150.000 0x48 right 8
-150.001 0x38 left 8"
+150.000 0x48 steer-right 8
+150.001 0x38 steer-left 8"
 }
 
 @test "a 200-step route of 20 ms steps delivers every byte in order within 4.1 s" {

@@ -39,8 +39,9 @@ GOOD=$(
 {"command":"forward-right","speed":6}	forward-right 6
 {"command":"backward-left","speed":9}	backward-left 9
 {"command":"backward-right","speed":15}	backward-right 15
-{"command":"steer-left","speed":8}	left 8
-{"command":"steer-right"}	right 8
+{"command":"steer-left","speed":8}	steer-left 8
+{"command":"steer-right"}	steer-right 8
+{"command":"back","speed":9}	backward 9
 {"command":"forward"}	forward 8
 {"command":"forward","speed":null}	forward 8
 {"command":"forward","speed":12,"duration":1.5}	forward 12 1500ms

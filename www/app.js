@@ -1,23 +1,13 @@
 // Wires the page together: inputs -> Driver -> WebSocket, and what comes back
 // (iracer-send's echo, iracer-sim's telemetry) -> status and map.
 
-import { Driver, intentFor, describe } from './drive.js';
+import { BUTTONS, Driver, intentFor, describe } from './drive.js';
 import { createJoystick } from './joystick.js';
 import { attachKeys } from './keys.js';
 import { attachGamepad } from './gamepad.js';
 import { connect, socketUrl } from './socket.js';
 import { createMap } from './map.js';
 
-// The buttons, as data (like the seed's): left/right mean forward-left/right,
-// as the seed's did; a sideways push of the stick turns the wheels only.
-// In screen (and tab) order, Stop in the middle where the thumb rests.
-const BUTTONS = [
-	{ command: 'forward-left', label: 'Left', glyph: '↖', name: 'Forward left' },
-	{ command: 'forward', label: 'Forward', glyph: '↑', name: 'Forward' },
-	{ command: 'stop', label: 'Stop', glyph: '■', name: 'Stop', className: 'stop' },
-	{ command: 'backward', label: 'Back', glyph: '↓', name: 'Backward' },
-	{ command: 'forward-right', label: 'Right', glyph: '↗', name: 'Forward right' },
-];
 const PULSE_MS = 400;	// a keyboard or screen reader "click" on a drive button
 
 const $ = (id) => document.getElementById(id);
