@@ -37,7 +37,7 @@ LIBS_ws-bridge = -lwebsockets
 
 # Debian packages, by what needs them (tools/install-deps installs the missing ones).
 DEPS_BUILD = gcc make pkg-config libc6-dev libbluetooth-dev libwebsockets-dev
-DEPS_TEST = bats bats-assert bats-support jq socat python3 python3-websockets mandoc \
+DEPS_TEST = bats bats-assert bats-support jq socat python3 python3-websockets mandoc nodejs \
 	shellcheck libxml2-utils openssl procps psmisc util-linux curl valgrind
 DEPS_DEMO = jq
 DEPS_BENCH = websocketd python3-websockets procps util-linux jq
