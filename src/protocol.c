@@ -85,8 +85,8 @@ static size_t edit_distance(const char *a, size_t alen, const char *b)
 }
 
 /* Keep the closer of a candidate and the best so far. */
-static void consider(const char *name, size_t len, const char *word, const char **best,
-	size_t *best_d)
+static void consider(
+	const char *name, size_t len, const char *word, const char **best, size_t *best_d)
 {
 	size_t d = edit_distance(name, len, word);
 

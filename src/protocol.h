@@ -26,7 +26,7 @@ enum direction {
 #define SPEED_DEFAULT 8
 #define BYTE_STOP 0x00
 
-/* Longest text byte_describe() writes, with its NUL ("backward-right 15"; "steer-right 15" is shorter). */
+/* Longest text byte_describe() writes, with its NUL ("backward-right 15"). */
 #define DESCRIBE_MAX 24
 
 /*

@@ -29,7 +29,7 @@ os.execv(sys.argv[1], sys.argv[1:])' "$DRIVE" -p "$PORT" "$@" >drive.out 2>drive
 }
 
 ws() {
-	"$PY" "$TOP/tests/ws-driver.py" "$@"
+	"$PY" "$TOP/tests/ws-client.py" --drive "$@"
 }
 
 # The bytes the sim received, as "0x18 0x00 ...".
@@ -235,15 +235,12 @@ stop_drive() {
 	[ "$(sed -n 's/^iracer-sim: [0-9.]* \(0x[0-9a-f]*\) .*/\1/p' sim.err | tail -n 1)" = 0x00 ]
 }
 
-@test "iracer-drive: a bad target ends it with iracer-send's message and status 69" {
-	start_drive not-a-car
-	wait_exit "$DRIVE_PID" 10
-	run wait "$DRIVE_PID"
-	[ "$status" -eq 69 ]
-	grep -q '^iracer-send: not-a-car: not a Bluetooth address' drive.err
-	grep -q '^iracer-drive: iracer-send ended (status 64); stopping$' drive.err
-	! grep -q 'stopping the car with a new one' drive.err
-	[ -z "$(session_left "$DRIVE_PID")" ]
+@test "iracer-drive: a malformed target is a usage error (64) before any URL is printed" {
+	run -64 "$DRIVE" -p "$(free_port)" 00:12:05:09:98
+	assert_line --index 0 "iracer-drive: 00:12:05:09:98: not a Bluetooth address (XX:XX:XX:XX:XX:XX), a device path (/dev/rfcomm0, ./tty) or unix:PATH"
+	refute_output --partial "http://"
+	run -64 "$DRIVE" not-a-car
+	assert_line --index 0 --partial "iracer-drive: not-a-car: not a Bluetooth address"
 }
 
 @test "iracer-drive: --tls-cert and --tls-key give an https URL and a wss socket that drives" {

@@ -91,7 +91,7 @@ end_live() {
 }
 
 ws() {
-	"$PY" "$TOP/tests/ws-driver.py" "$@"
+	"$PY" "$TOP/tests/ws-client.py" --drive "$@"
 }
 
 # A WebSocket client drives the block's page: the car gets $2, and a stop after.
