@@ -281,3 +281,14 @@ stop_drive() {
 	run sim_bytes
 	assert_output --regexp '^(0x00 )*0x16( 0x16)+ 0x00'
 }
+
+@test "iracer-drive: every option with a value takes --opt=VALUE as well as --opt VALUE" {
+	start_drive --sim --www="$TOP/www" --listen=127.0.0.1
+	run -0 curl -sf "http://127.0.0.1:$PORT/index.html"
+	assert_output --partial '<script type="module" src="app.js"></script>'
+	stop_drive
+	run -66 "$DRIVE" --sim --token-file="$BATS_TEST_TMPDIR/none"
+	assert_output "iracer-drive: $BATS_TEST_TMPDIR/none: cannot read the token file"
+	run -66 "$DRIVE" --sim --tls-cert=/nonexistent --tls-key=/nonexistent
+	assert_output "iracer-drive: /nonexistent: cannot read the certificate"
+}
