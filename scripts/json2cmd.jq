@@ -16,8 +16,8 @@
 #   {"command":"stop"}                          -> stop
 #   {"command":"forward-left","speed":11}       -> forward-left 11
 #   {"command":"forward","speed":8,"duration":1.5} -> forward 8 1500ms
-#   {"command":"up","duration":0.1}             -> forward 8 100ms    (seed)
-#   {"command":"left"}                          -> forward-left 8 100ms (seed)
+#   {"command":"up","duration":0.1}             -> forward 100ms      (seed)
+#   {"command":"left"}                          -> forward-left 100ms (seed)
 #   {"command":"raw","data":22}                 -> raw 0x16 1000ms    (seed)
 #
 # The contract, with every message and its meaning, is iracer(7). A timed line
@@ -31,7 +31,8 @@
 # left/right = forward-left / forward-right (the seed's car sent 0x57/0x67 for
 # them), not wheels-only. Names are case-insensitive.
 #
-# speed: integer 0-15; absent or null means 8 (SPEED_DEFAULT in src/protocol.h).
+# speed: integer 0-15; absent or null leaves it out of the line, so iracer-cmd's
+# default speed applies (8, SPEED_DEFAULT in src/protocol.h; no copy of it here).
 # The seed's car used 6 for up/down and 7 for left/right; we use one default.
 # duration: seconds, 0 < duration <= 60, sent as whole milliseconds (at least 1);
 # absent or null means: the seed's commands (up/down/left/right) drive 0.1 s, the
@@ -74,9 +75,10 @@ def duration_suffix:
 	else note("duration out of range (0 < seconds <= 60): \(show)")
 	end;
 
-def speed_value:
-	if . == null then 8
-	elif is_int and . >= 0 and . <= 15 then .
+# The " N" speed of a line ("" for iracer-cmd's default).
+def speed_suffix:
+	if . == null then ""
+	elif is_int and . >= 0 and . <= 15 then " \(.)"
 	else note("speed must be an integer 0-15, not \(show)")
 	end;
 
@@ -95,7 +97,7 @@ def message_line:
 		elif $c == "raw" then raw_line
 		elif directions[$c] then
 			directions[$c] as [$dir, $default]
-			| "\($dir) \(.speed | speed_value)"
+			| "\($dir)\(.speed | speed_suffix)"
 				+ ((if .duration == null then $default else .duration end) | duration_suffix)
 		else note("unknown command \(.command | show)")
 		end

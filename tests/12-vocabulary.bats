@@ -41,7 +41,7 @@ EOF2
 	assert_output "steer-left 12
 steer-right 3
 backward 9
-forward-left 8 100ms
+forward-left 100ms
 forward-right 7 100ms"
 }
 
