@@ -188,6 +188,8 @@ drive_from() {
 	start_car
 	doc readme-browser | sed -n '2,3p' >car.sh
 	drive_from car.sh
+	# the token goes into a URL as it is: only characters a URL keeps (no + or /)
+	grep -qE '^[A-Za-z0-9._~-]+$' token
 	drive_page "ws://127.0.0.1:$PORT/ws?token=$(head -n 1 token)" '{"command":"backward","speed":7}' 0x27
 	end_live
 }
@@ -298,6 +300,7 @@ fifo_bytes() {
 	start_car
 	doc drive-lan | split_prompts
 	drive_from block.sh
+	grep -qE '^[A-Za-z0-9._~-]+$' token
 	run -69 ws "ws://127.0.0.1:$PORT/ws" '{"command":"stop"}'
 	drive_page "ws://127.0.0.1:$PORT/ws?token=$(head -n 1 token)" '{"command":"forward-right","speed":13}' 0x6d
 	end_live
