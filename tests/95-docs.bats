@@ -36,6 +36,14 @@ setup() {
 	export IRACER_ADDR="unix:$SOCK"
 }
 
+# A block that failed before end_live leaves its session running: end it.
+teardown() {
+	if [ -n "${LIVE:-}" ]; then
+		kill -TERM -- "-$LIVE" 2>/dev/null || true
+	fi
+	common_teardown
+}
+
 # The car: an iracer-sim on $SOCK, its byte log in car.log.
 start_car() {
 	bg "$BIN/iracer-sim" -v -l "unix:$SOCK" 2>car.log
