@@ -30,6 +30,8 @@ MAINS = $(addprefix src/,$(addsuffix .c,$(PROGS)))
 MODULES = $(filter-out $(MAINS),$(wildcard src/*.c))
 MODULE_OBJS = $(patsubst src/%.c,$(OBJ)/%.o,$(MODULES))
 SCRIPTS = $(filter-out %.jq %.md,$(wildcard scripts/iracer-*))
+# What `make fmt` formats and `make lint` checks.
+FMT_FILES = $(wildcard src/*.c src/*.h tests/fuzz/*.c)
 
 LIBS_iracer-send = -lbluetooth
 LIBS_iracer-sim = -lbluetooth
@@ -37,10 +39,11 @@ LIBS_ws-bridge = -lwebsockets
 
 # Debian packages, by what needs them (tools/install-deps installs the missing ones).
 DEPS_BUILD = gcc make pkg-config libc6-dev libbluetooth-dev libwebsockets-dev
-DEPS_TEST = bats bats-assert bats-support jq socat python3 python3-websockets mandoc \
-	shellcheck libxml2-utils openssl procps psmisc util-linux curl valgrind qrencode zbar-tools \
-	strace
+DEPS_TEST = bats bats-assert bats-support jq socat python3 python3-websockets mandoc nodejs \
+	shellcheck libxml2-utils openssl procps psmisc util-linux curl valgrind clang-format \
+	qrencode zbar-tools strace
 DEPS_DEMO = jq
+DEPS_FUZZ = clang libclang-rt-14-dev
 DEPS_BENCH = websocketd python3-websockets procps util-linux jq
 # The browser test needs these commands; they are installed only when missing (by
 # command, not package: a node from elsewhere, e.g. NodeSource, already has npm).
@@ -50,7 +53,10 @@ DEPS_VM = qemu-system-x86 busybox-static cpio kmod xz-utils bluez bluez-test-too
 
 BATS = tools/run-bats
 
-.PHONY: all check test deps lint install uninstall clean fmt demo check-vm deps-vm
+# Every target that names no file. Only the deps* targets install packages; the
+# others depend on the one they need.
+.PHONY: all check test deps lint install uninstall clean fmt demo check-vm deps-vm valgrind \
+	bench deps-bench deps-demo hooks
 # keep object files between builds (they are intermediate in the pattern chain)
 .SECONDARY:
 
@@ -85,7 +91,7 @@ check: deps
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86 \
 	$(BATS) tests
 	$(MAKE) e2e
-	@if [ -n "$${CI:-}" ] || tools/install-deps $(DEPS_VM); then $(MAKE) check-vm; \
+	@if [ -n "$${CI:-}" ] || $(MAKE) -s deps-vm; then $(MAKE) check-vm; \
 	else echo "check: skipping check-vm: cannot install $(DEPS_VM)"; fi
 	@if [ -n "$${CI:-}" ] || tools/install-deps $(DEPS_DEB); then $(MAKE) check-deb; \
 	else echo "check: skipping check-deb: cannot install $(DEPS_DEB)"; fi
@@ -103,27 +109,40 @@ test: all
 	IRACER_BIN=$(CURDIR)/bin $(BATS) tests
 
 # memcheck over the suite's core cases (also part of `make check`, normal build only)
-valgrind: all
-	@tools/install-deps valgrind
+valgrind: deps all
 	IRACER_BIN=$(CURDIR)/bin $(BATS) tests/80-valgrind.bats
 
 # every benchmark in one go, one Markdown table with the machine described
-bench: all e2e-deps
-	@tools/install-deps $(DEPS_BUILD) $(DEPS_BENCH)
+bench: deps-bench all e2e-deps
 	IRACER_BIN=$(CURDIR)/bin bench/run
 
+deps-bench:
+	@tools/install-deps $(DEPS_BUILD) $(DEPS_BENCH)
+
+# The fast checks, also run by the pre-commit hook (make hooks): man pages, shell,
+# C formatting (`make fmt` fixes it), and nothing stray in the tree.
 lint:
-	@for m in $(wildcard man/*.1); do mandoc -Tlint -W warning "$$m" || exit 1; done
-	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz tools/run-bats .ci/run $(wildcard tests/*.bash) \
+	@for m in $(wildcard man/*.[1-9]); do mandoc -Tlint -W warning "$$m" || exit 1; done
+	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz tools/run-bats tools/check-tree \
+		tools/pre-commit .ci/run $(wildcard tests/*.bash) \
 		$(wildcard bench/run bench/web-stop bench/ws-bridge bench/phone) \
 		tests/vm/build tests/vm/boot tests/vm/init tests/vm/service-build tests/vm/service-test \
 		tools/cross-sysroot debian/iracer.postrm
+	clang-format --dry-run -Werror $(FMT_FILES)
+	tools/check-tree
+
+# Install tools/pre-commit as this clone's git pre-commit hook.
+hooks:
+	ln -sf "$(CURDIR)/tools/pre-commit" "$$(git rev-parse --git-path hooks)/pre-commit"
 
 install: all
-	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(DATADIR)
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man7 \
+		$(DESTDIR)$(DATADIR)
 	for p in $(PROGS); do install -m 755 bin/$$p $(DESTDIR)$(PREFIX)/bin/$$p; done
-	for s in $(SCRIPTS); do install -m 755 $$s $(DESTDIR)$(PREFIX)/bin/; done
+	for s in $(SCRIPTS); do sed 's/@VERSION@/$(VERSION)/' $$s >$(DESTDIR)$(PREFIX)/bin/$${s##*/} && \
+		chmod 755 $(DESTDIR)$(PREFIX)/bin/$${s##*/}; done
 	for m in man/*.1; do install -m 644 $$m $(DESTDIR)$(MANPREFIX)/man1/; done
+	for m in man/*.7; do install -m 644 $$m $(DESTDIR)$(MANPREFIX)/man7/; done
 	if [ -f scripts/json2cmd.jq ]; then install -m 644 scripts/json2cmd.jq $(DESTDIR)$(DATADIR)/; fi
 	if [ -d scripts/routes ]; then mkdir -p $(DESTDIR)$(DATADIR)/routes && \
 		install -m 755 scripts/routes/* $(DESTDIR)$(DATADIR)/routes/; fi
@@ -132,20 +151,22 @@ install: all
 
 uninstall:
 	for p in $(PROGS) $(notdir $(SCRIPTS)); do rm -f $(DESTDIR)$(PREFIX)/bin/$$p; done
-	for m in man/*.1; do rm -f $(DESTDIR)$(MANPREFIX)/man1/$$(basename $$m); done
+	for m in man/*.[1-9]; do rm -f $(DESTDIR)$(MANPREFIX)/man$${m##*.}/$$(basename $$m); done
 	rm -rf $(DESTDIR)$(DATADIR)
 
 fmt:
-	clang-format -i src/*.c src/*.h
+	clang-format -i $(FMT_FILES)
 
 # The README's first command: what is missing gets installed, the programs built,
 # and the web controller started on the simulator (DEMO_ARGS="-p 9000" and so on).
 DEMO_ARGS ?=
-demo:
-	@tools/install-deps $(DEPS_BUILD) $(DEPS_DEMO)
+demo: deps-demo
 	$(MAKE) all
 	@echo "make demo: open the URL below in a browser; Ctrl-C stops the car and quits"
 	scripts/iracer-drive $(DEMO_ARGS) $(if $(CAR),$(CAR),--sim)
+
+deps-demo:
+	@tools/install-deps $(DEPS_BUILD) $(DEPS_DEMO)
 
 # The browser test: headless Debian chromium driven by playwright-core from npm,
 # against iracer-drive --sim. Screenshots go to tests/out/shots.
@@ -174,11 +195,13 @@ FUZZERS = $(basename $(notdir $(wildcard tests/fuzz/fuzz-*.c)))
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-.PHONY: fuzz fuzz-build
-fuzz-build: $(addprefix build/fuzz/,$(FUZZERS))
+.PHONY: fuzz fuzz-build deps-fuzz
+fuzz-build: deps-fuzz $(addprefix build/fuzz/,$(FUZZERS))
+
+deps-fuzz:
+	@tools/install-deps $(DEPS_FUZZ)
 
 build/fuzz/%: tests/fuzz/%.c $(MODULES) $(wildcard src/*.h)
-	@tools/install-deps clang libclang-rt-14-dev
 	@mkdir -p $(@D)
 	clang $(ALL_CPPFLAGS) -Isrc $(FUZZ_CFLAGS) -o $@ $< $(MODULES) -lbluetooth -lwebsockets -lm
 

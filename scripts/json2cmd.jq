@@ -16,18 +16,23 @@
 #   {"command":"stop"}                          -> stop
 #   {"command":"forward-left","speed":11}       -> forward-left 11
 #   {"command":"forward","speed":8,"duration":1.5} -> forward 8 1500ms
-#   {"command":"up","duration":0.1}             -> forward 8 100ms    (seed)
-#   {"command":"left"}                          -> forward-left 8 100ms (seed)
+#   {"command":"up","duration":0.1}             -> forward 100ms      (seed)
+#   {"command":"left"}                          -> forward-left 100ms (seed)
 #   {"command":"raw","data":22}                 -> raw 0x16 1000ms    (seed)
 #
-# Directions: forward, backward, forward-left, forward-right, backward-left,
-# backward-right, and steer-left/steer-right (wheels turn, no drive: the car's 0x3Y
-# and 0x4Y, "left"/"right" in iracer-cmd's grammar). The seed's names keep the
-# seed's meaning: up = forward, down = backward, and left/right = forward-left /
-# forward-right (the seed's car sent 0x57/0x67 for them), not wheels-only.
-# Names are case-insensitive.
+# The contract, with every message and its meaning, is iracer(7). A timed line
+# is held in full under iracer-drive: iracer-cmd -i repeats the held byte every
+# 100 ms, so iracer-send's 300 ms watchdog does not cut it.
 #
-# speed: integer 0-15; absent or null means 8 (SPEED_DEFAULT in src/protocol.h).
+# Directions: forward, backward (or back), forward-left, forward-right,
+# backward-left, backward-right, and steer-left/steer-right (the wheels turn, no
+# drive: the car's 0x3Y and 0x4Y; "steer" is the one word for that everywhere).
+# The seed's names keep the seed's meaning: up = forward, down = backward, and
+# left/right = forward-left / forward-right (the seed's car sent 0x57/0x67 for
+# them), not wheels-only. Names are case-insensitive.
+#
+# speed: integer 0-15; absent or null leaves it out of the line, so iracer-cmd's
+# default speed applies (8, SPEED_DEFAULT in src/protocol.h; no copy of it here).
 # The seed's car used 6 for up/down and 7 for left/right; we use one default.
 # duration: seconds, 0 < duration <= 60, sent as whole milliseconds (at least 1);
 # absent or null means: the seed's commands (up/down/left/right) drive 0.1 s, the
@@ -59,8 +64,9 @@ def directions: {
 	"forward-right": ["forward-right", null],
 	"backward-left": ["backward-left", null],
 	"backward-right": ["backward-right", null],
-	"steer-left": ["left", null],
-	"steer-right": ["right", null],
+	"back": ["backward", null],
+	"steer-left": ["steer-left", null],
+	"steer-right": ["steer-right", null],
 	"up": ["forward", 0.1],
 	"down": ["backward", 0.1],
 	"left": ["forward-left", 0.1],
@@ -75,9 +81,10 @@ def duration_suffix:
 	else note("duration out of range (0 < seconds <= 60): \(show)")
 	end;
 
-def speed_value:
-	if . == null then 8
-	elif is_int and . >= 0 and . <= 15 then .
+# The " N" speed of a line ("" for iracer-cmd's default).
+def speed_suffix:
+	if . == null then ""
+	elif is_int and . >= 0 and . <= 15 then " \(.)"
 	else note("speed must be an integer 0-15, not \(show)")
 	end;
 
@@ -100,7 +107,7 @@ def message_line:
 		elif $c == "raw" then raw_line
 		elif directions[$c] then
 			directions[$c] as [$dir, $default]
-			| "\($dir) \(.speed | speed_value)"
+			| "\($dir)\(.speed | speed_suffix)"
 				+ ((if .duration == null then $default else .duration end) | duration_suffix)
 		else note("unknown command \(.command | show)")
 		end

@@ -1,6 +1,5 @@
 #include "clock.h"
 
-#include <errno.h>
 #include <math.h>
 
 int64_t clock_now(void)
@@ -29,19 +28,4 @@ int clock_poll_until(struct pollfd *fds, nfds_t nfds, int64_t deadline, const si
 		tsp = &ts;
 	}
 	return ppoll(fds, nfds, tsp, sigmask);
-}
-
-int clock_sleep_until(int64_t deadline)
-{
-	struct timespec ts = {
-		.tv_sec = (time_t)(deadline / NS_PER_S),
-		.tv_nsec = (long)(deadline % NS_PER_S),
-	};
-	int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-
-	if (rc != 0) {
-		errno = rc;
-		return -1;
-	}
-	return 0;
 }

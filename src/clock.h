@@ -27,7 +27,4 @@ int64_t clock_ns_from_s(double s);
  */
 int clock_poll_until(struct pollfd *fds, nfds_t nfds, int64_t deadline, const sigset_t *sigmask);
 
-/* Sleep until the absolute deadline; returns 0, or -1 with EINTR on a signal. */
-int clock_sleep_until(int64_t deadline);
-
 #endif

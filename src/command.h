@@ -2,7 +2,7 @@
  * The iracer-cmd grammar: one text line -> one command, or a precise error.
  * Pure (no I/O, no globals), so it can be fuzzed on its own.
  *
- *	DIRECTION [SPEED] [DURATION]	forward 8 1.5s, fl 12, up
+ *	DIRECTION [SPEED] [DURATION]	forward 8 1.5s, fl 12, steer-left, up
  *	stop [DURATION]			stop, stop 250ms
  *	raw BYTE [DURATION]		raw 0x57, raw 87 2s
  *	wait DURATION			keep doing the current command for a while
@@ -10,7 +10,7 @@
  *
  * Case-insensitive. '#' starts a comment anywhere; blank lines are ignored.
  * SPEED is 0-15 (decimal), DURATION a number with unit s or ms, BYTE decimal
- * 0-255 or 0xHH.
+ * 0-255 or 0xHH. The contract, with every direction name, is iracer(7).
  */
 #ifndef IRACER_COMMAND_H
 #define IRACER_COMMAND_H

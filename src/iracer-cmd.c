@@ -28,6 +28,8 @@
 /* Name of standard input in messages ("<stdin>:3: ..."). */
 #define STDIN_NAME "<stdin>"
 #define READ_BUF (4 * COMMAND_LINE_MAX)
+/* Live mode repeats a timed hold's byte this often: a third of iracer-drive's watchdog. */
+#define KEEPALIVE_NS (100 * NS_PER_MS)
 
 enum mode { MODE_RUN, MODE_PLAN, MODE_CHECK, MODE_DECODE };
 
@@ -336,6 +338,49 @@ static void end_hold(struct sched *s)
 }
 
 /*
+ * Live mode (-i) repeats a timed hold's byte every KEEPALIVE_NS, so that
+ * iracer-send's watchdog (-w 300) lets a live hold run its full time, while a
+ * dead iracer-cmd still goes quiet and is caught (iracer(7), "Timed holds").
+ * Returns the next moment to wait for: a keepalive, or the end of the hold.
+ */
+static int64_t keepalive_due(const struct sched *s)
+{
+	int64_t next;
+
+	if (!s->interrupt || s->plan || s->tty || s->cur <= 0 || s->hold_end == NO_DEADLINE)
+		return s->hold_end;
+	next = clock_now() + KEEPALIVE_NS;
+	return next < s->hold_end ? next : s->hold_end;
+}
+
+/* Live mode: the next command, or LATER when a timed hold has ended. */
+static enum got fetch_live(struct sched *s, struct reader *r, struct command *cmd)
+{
+	for (;;) {
+		int64_t until = keepalive_due(s);
+		enum got g = fetch_command(r, until, cmd);
+
+		if (g != LATER || until == s->hold_end)
+			return g;
+		emit(s, (uint8_t)s->cur, until);
+	}
+}
+
+/* Input ended during a timed hold: it runs out (false when a signal came first). */
+static bool run_out(struct sched *s)
+{
+	for (;;) {
+		int64_t until = keepalive_due(s);
+
+		if (!wait_until(s, until))
+			return false;
+		if (until == s->hold_end)
+			return true;
+		emit(s, (uint8_t)s->cur, until);
+	}
+}
+
+/*
  * The next command and when it takes effect. Without -i, a hold runs to its
  * end and the next command starts at that deadline if it is already there;
  * a command that had to be waited for starts when it arrives. With -i, every
@@ -347,7 +392,7 @@ static enum got next_step(struct sched *s, struct reader *r, struct command *cmd
 	enum got g;
 
 	if (s->interrupt) {
-		g = fetch_command(r, s->hold_end, cmd);
+		g = fetch_live(s, r, cmd);
 		*at = clock_now();
 		return g;
 	}
@@ -384,7 +429,7 @@ static enum got run(struct sched *s, struct reader *r)
 			/* input ended: a timed hold still runs out, then the car stops */
 			if (s->hold_end == NO_DEADLINE)
 				return END;
-			if (!wait_until(s, s->hold_end))
+			if (!run_out(s))
 				return SIGNALLED;
 			end_hold(s);
 			return END;

@@ -100,7 +100,8 @@ int plan_parse(const char *line, size_t len, struct plan_step *step, char *err, 
 	p = skip_space(q, end);
 	if (p < end) {
 		byte_describe((uint8_t)b, what, sizeof(what));
-		if ((size_t)(end - p) != strlen(what) || strncasecmp(p, what, (size_t)(end - p)) != 0) {
+		if ((size_t)(end - p) != strlen(what) ||
+			strncasecmp(p, what, (size_t)(end - p)) != 0) {
 			snprintf(err, errlen, "command does not match byte 0x%02lx (expected '%s')",
 				b, what);
 			return -1;

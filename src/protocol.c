@@ -8,8 +8,8 @@ static const char *const canonical[DIR_COUNT] = {
 	[DIR_STOP] = "stop",
 	[DIR_FORWARD] = "forward",
 	[DIR_BACKWARD] = "backward",
-	[DIR_LEFT] = "left",
-	[DIR_RIGHT] = "right",
+	[DIR_STEER_LEFT] = "steer-left",
+	[DIR_STEER_RIGHT] = "steer-right",
 	[DIR_FORWARD_LEFT] = "forward-left",
 	[DIR_FORWARD_RIGHT] = "forward-right",
 	[DIR_BACKWARD_LEFT] = "backward-left",
@@ -23,32 +23,30 @@ static const struct alias {
 	{"stop", DIR_STOP},
 	{"forward", DIR_FORWARD},
 	{"backward", DIR_BACKWARD},
-	{"left", DIR_LEFT},
-	{"right", DIR_RIGHT},
+	{"steer-left", DIR_STEER_LEFT},
+	{"steer-right", DIR_STEER_RIGHT},
 	{"forward-left", DIR_FORWARD_LEFT},
 	{"forward-right", DIR_FORWARD_RIGHT},
 	{"backward-left", DIR_BACKWARD_LEFT},
 	{"backward-right", DIR_BACKWARD_RIGHT},
+	/* the page's "Back" button */
+	{"back", DIR_BACKWARD},
+	/* the old spellings of steer-left/right (wheels only, as ever in this grammar) */
+	{"left", DIR_STEER_LEFT},
+	{"right", DIR_STEER_RIGHT},
 	/* the seed's browser protocol */
 	{"up", DIR_FORWARD},
 	{"down", DIR_BACKWARD},
-	/* short forms for typing */
+	/* short forms for typing (never suggested: too close to everything) */
 	{"f", DIR_FORWARD},
 	{"b", DIR_BACKWARD},
-	{"l", DIR_LEFT},
-	{"r", DIR_RIGHT},
+	{"l", DIR_STEER_LEFT},
+	{"r", DIR_STEER_RIGHT},
 	{"fl", DIR_FORWARD_LEFT},
 	{"fr", DIR_FORWARD_RIGHT},
 	{"bl", DIR_BACKWARD_LEFT},
 	{"br", DIR_BACKWARD_RIGHT},
 };
-
-const char *direction_name(enum direction d)
-{
-	if ((unsigned)d >= DIR_COUNT)
-		return NULL;
-	return canonical[d];
-}
 
 int direction_from_name(const char *name, size_t len)
 {
@@ -86,22 +84,30 @@ static size_t edit_distance(const char *a, size_t alen, const char *b)
 	return row[blen];
 }
 
+/* Keep the closer of a candidate and the best so far. */
+static void consider(
+	const char *name, size_t len, const char *word, const char **best, size_t *best_d)
+{
+	size_t d = edit_distance(name, len, word);
+
+	if (d < *best_d) {
+		*best_d = d;
+		*best = word;
+	}
+}
+
 const char *direction_suggest(const char *name, size_t len)
 {
 	const char *best = NULL;
 	size_t best_d = (size_t)-1;
-	/* the other words of the grammar are worth suggesting too */
-	static const char *const words[] = {"stop", "forward", "backward", "left", "right",
-		"forward-left", "forward-right", "backward-left", "backward-right", "wait",
-		"speed", "raw"};
+	/* the grammar's words that are not directions */
+	static const char *const words[] = {"wait", "speed", "raw"};
 
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		size_t d = edit_distance(name, len, words[i]);
-		if (d < best_d) {
-			best_d = d;
-			best = words[i];
-		}
-	}
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strlen(aliases[i].name) > 2)
+			consider(name, len, aliases[i].name, &best, &best_d);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		consider(name, len, words[i], &best, &best_d);
 	/* one typo in a short word, two in a long one; beyond that a hint misleads */
 	if (best_d == 0 || best_d > (len >= 6 ? 2u : 1u))
 		return NULL;

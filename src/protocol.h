@@ -12,8 +12,8 @@ enum direction {
 	DIR_STOP = 0x0,
 	DIR_FORWARD = 0x1,
 	DIR_BACKWARD = 0x2,
-	DIR_LEFT = 0x3, /* wheels turn, no drive */
-	DIR_RIGHT = 0x4,
+	DIR_STEER_LEFT = 0x3, /* "steer": the wheels turn, no drive */
+	DIR_STEER_RIGHT = 0x4,
 	DIR_FORWARD_LEFT = 0x5,
 	DIR_FORWARD_RIGHT = 0x6,
 	DIR_BACKWARD_LEFT = 0x7,
@@ -29,19 +29,19 @@ enum direction {
 /* Longest text byte_describe() writes, with its NUL ("backward-right 15"). */
 #define DESCRIBE_MAX 24
 
-/* Canonical name of a direction ("forward-left"), or NULL when out of range. */
-const char *direction_name(enum direction d);
-
 /*
- * Direction for a name or alias, case-insensitive: canonical names, the seed's
- * "up"/"down", short forms "f", "b", "l", "r", "fl", "fr", "bl", "br".
- * "stop" gives DIR_STOP. Returns -1 for an unknown name.
+ * Direction for a name or alias, case-insensitive: canonical names
+ * ("steer-left" for the wheels only), "back", the old "left"/"right" (wheels
+ * only), the seed's "up"/"down", short forms "f", "b", "l", "r", "fl", "fr",
+ * "bl", "br". "stop" gives DIR_STOP. Returns -1 for an unknown name.
+ * The table is iracer(7)'s.
  */
 int direction_from_name(const char *name, size_t len);
 
 /*
  * The known name closest to an unknown one (edit distance), for a
- * "did you mean" hint, or NULL when nothing is close.
+ * "did you mean" hint, or NULL when nothing is close. Known names are the
+ * directions (short forms aside) and the grammar's other words.
  */
 const char *direction_suggest(const char *name, size_t len);
 

@@ -24,6 +24,12 @@ bytes_are() {
 	[ "$(hex <"$1")" = "$2" ]
 }
 
+# The same, with runs of one byte counted once: -i repeats a timed hold's byte
+# as a keepalive (iracer(7)), and how often depends on timing.
+distinct_bytes_are() {
+	[ "$(hex <"$1" | tr ' ' '\n' | uniq | paste -sd ' ')" = "$2" ]
+}
+
 now_ms() {
 	echo $(($(date +%s%N) / 1000000))
 }
@@ -74,7 +80,7 @@ start_on_fifo() {
 }
 
 @test "every direction and speed of the byte table round-trips through --decode" {
-	local d s expected_hex="" names=(stop forward backward left right forward-left forward-right
+	local d s expected_hex="" names=(stop forward backward steer-left steer-right forward-left forward-right
 		backward-left backward-right)
 	: >expected.txt
 	for d in 1 2 3 4 5 6 7 8; do
@@ -153,7 +159,7 @@ start_on_fifo() {
 	assert_success
 	assert_output "0.000 0x1c forward 12
 1.500 0x5c forward-left 12
-2.450 0x3c left 12
+2.450 0x3c steer-left 12
 3.450 0x00 stop
 3.950 0x9a raw 0x9a
 3.970 0x26 backward 6
@@ -164,8 +170,8 @@ start_on_fifo() {
 	run timeout 2 "$BIN/iracer-cmd" -n <<<$'forward 100s\nwait 50s\nright 0.5ms\nleft'
 	assert_success
 	assert_output "0.000 0x18 forward 8
-150.000 0x48 right 8
-150.001 0x38 left 8"
+150.000 0x48 steer-right 8
+150.001 0x38 steer-left 8"
 }
 
 @test "a 200-step route of 20 ms steps delivers every byte in order within 4.1 s" {
@@ -248,23 +254,23 @@ bytes_of_slow_pipe() {
 	echo "forward 10s" >&8
 	sleep 0.1
 	echo "left" >&8
-	wait_until 5 bytes_are out.bin "18 38"
+	wait_until 5 distinct_bytes_are out.bin "18 38"
 	t1=$(now_ms)
 	echo "second byte after $((t1 - t0)) ms"
 	[ $((t1 - t0)) -lt 2000 ]
 	exec 8>&-
 	wait_exit "$BG_PID"
 	wait "$BG_PID"
-	[ "$(hex <out.bin)" = "18 38" ]
+	distinct_bytes_are out.bin "18 38"
 }
 
 @test "-i: a hold that runs out stops the car while the input stays open" {
 	start_on_fifo -i
 	echo "backward 6 200ms" >&8
-	wait_until 5 bytes_are out.bin "26 00"
+	wait_until 5 distinct_bytes_are out.bin "26 00"
 	kill -0 "$BG_PID"
 	echo "right" >&8
-	wait_until 5 bytes_are out.bin "26 00 48"
+	wait_until 5 distinct_bytes_are out.bin "26 00 48"
 	exec 8>&-
 	wait_exit "$BG_PID"
 	wait "$BG_PID"
@@ -275,7 +281,7 @@ bytes_of_slow_pipe() {
 	t0=$(now_ms)
 	run bytes_of 'forward 300ms\n' -i
 	t1=$(now_ms)
-	assert_output "18 00"
+	assert_output --regexp '^18( 18)+ 00$'
 	[ $((t1 - t0)) -ge 290 ]
 }
 

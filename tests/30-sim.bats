@@ -71,11 +71,11 @@ $q 0x00 stop" >back
 }
 
 @test "left and right without drive only turn the wheels: no motion" {
-	SIM --plan -j <<<$'0 0x3f left 15\n1 0x4f right 15\n2 0x38 left 8\n3 0x00 stop' >tel
+	SIM --plan -j <<<$'0 0x3f steer-left 15\n1 0x4f steer-right 15\n2 0x38 steer-left 8\n3 0x00 stop' >tel
 	run jq -c '[.x, .y, .heading, .speed]' tel
 	assert_output $'[0,0,0,0]\n[0,0,0,0]\n[0,0,0,0]\n[0,0,0,0]'
 	# after driving, wheels-only turning does not move the car further
-	run final x <<<$'0 0x1a forward 10\n1 0x3a left 10\n3 0x4a right 10\n4 0x00 stop'
+	run final x <<<$'0 0x1a forward 10\n1 0x3a steer-left 10\n3 0x4a steer-right 10\n4 0x00 stop'
 	assert_output 1
 }
 

@@ -18,14 +18,14 @@ GOOD=$(
 {"command":"stop"}	stop
 {"command":"stop","speed":9,"duration":2}	stop
 {"command":"stop","duration":null,"data":null}	stop
-{"command":"up","duration":0.1}	forward 8 100ms
-{"command":"up"}	forward 8 100ms
-{"command":"up","duration":null}	forward 8 100ms
-{"command":"down","duration":0.25}	backward 8 250ms
-{"command":"left","duration":1}	forward-left 8 1000ms
-{"command":"right","duration":0.5}	forward-right 8 500ms
-{"command":"up","duration":0.1,"data":null}	forward 8 100ms
-{"duration":0.3,"command":"down"}	backward 8 300ms
+{"command":"up","duration":0.1}	forward 100ms
+{"command":"up"}	forward 100ms
+{"command":"up","duration":null}	forward 100ms
+{"command":"down","duration":0.25}	backward 250ms
+{"command":"left","duration":1}	forward-left 1000ms
+{"command":"right","duration":0.5}	forward-right 500ms
+{"command":"up","duration":0.1,"data":null}	forward 100ms
+{"duration":0.3,"command":"down"}	backward 300ms
 {"command":"up","speed":15,"duration":2.5}	forward 15 2500ms
 {"command":"raw","data":22}	raw 0x16 1000ms
 {"command":"raw","data":22,"duration":null}	raw 0x16 1000ms
@@ -39,10 +39,11 @@ GOOD=$(
 {"command":"forward-right","speed":6}	forward-right 6
 {"command":"backward-left","speed":9}	backward-left 9
 {"command":"backward-right","speed":15}	backward-right 15
-{"command":"steer-left","speed":8}	left 8
-{"command":"steer-right"}	right 8
-{"command":"forward"}	forward 8
-{"command":"forward","speed":null}	forward 8
+{"command":"steer-left","speed":8}	steer-left 8
+{"command":"steer-right"}	steer-right
+{"command":"back","speed":9}	backward 9
+{"command":"forward"}	forward
+{"command":"forward","speed":null}	forward
 {"command":"forward","speed":12,"duration":1.5}	forward 12 1500ms
 {"command":"forward","speed":12,"duration":0.0001}	forward 12 1ms
 {"command":"forward","speed":12,"duration":60}	forward 12 60000ms
@@ -154,7 +155,7 @@ EOF
 	BG_PIDS+=($!)
 	exec 5>in
 	echo '{"command":"up","duration":0.1}' >&5
-	wait_until 2 grep -qx 'forward 8 100ms' out
+	wait_until 2 grep -qx 'forward 100ms' out
 	echo 'not json' >&5
 	echo '{"command":"raw","data":22}' >&5
 	wait_until 2 grep -qx 'raw 0x16 1000ms' out

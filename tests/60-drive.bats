@@ -29,7 +29,7 @@ os.execv(sys.argv[1], sys.argv[1:])' "$DRIVE" -p "$PORT" "$@" >drive.out 2>drive
 }
 
 ws() {
-	"$PY" "$TOP/tests/ws-driver.py" "$@"
+	"$PY" "$TOP/tests/ws-client.py" --drive "$@"
 }
 
 # The bytes the sim received, as "0x18 0x00 ...".
@@ -235,15 +235,12 @@ stop_drive() {
 	[ "$(sed -n 's/^iracer-sim: [0-9.]* \(0x[0-9a-f]*\) .*/\1/p' sim.err | tail -n 1)" = 0x00 ]
 }
 
-@test "iracer-drive: a bad target ends it with iracer-send's message and status 69" {
-	start_drive not-a-car
-	wait_exit "$DRIVE_PID" 10
-	run wait "$DRIVE_PID"
-	[ "$status" -eq 69 ]
-	grep -q '^iracer-send: not-a-car: not a Bluetooth address' drive.err
-	grep -q '^iracer-drive: iracer-send ended (status 64); stopping$' drive.err
-	! grep -q 'stopping the car with a new one' drive.err
-	[ -z "$(session_left "$DRIVE_PID")" ]
+@test "iracer-drive: a malformed target is a usage error (64) before any URL is printed" {
+	run -64 "$DRIVE" -p "$(free_port)" 00:12:05:09:98
+	assert_line --index 0 "iracer-drive: 00:12:05:09:98: not a Bluetooth address (XX:XX:XX:XX:XX:XX), a device path (/dev/rfcomm0, ./tty) or unix:PATH"
+	refute_output --partial "http://"
+	run -64 "$DRIVE" not-a-car
+	assert_line --index 0 --partial "iracer-drive: not-a-car: not a Bluetooth address"
 }
 
 @test "iracer-drive: --tls-cert and --tls-key give an https URL and a wss socket that drives" {
@@ -266,4 +263,32 @@ stop_drive() {
 	wait "$first"
 	stop_drive
 	! grep -q ' 0x16 ' drive.err
+}
+
+# iracer(7), "Timed holds in live mode": iracer-cmd -i repeats a timed hold's byte,
+# so iracer-send's 300 ms watchdog lets the hold run its full time (json2cmd.jq's
+# raw 22 is 1 s, as the seed's car.drive() did), and then the car stops.
+@test "iracer-drive: the seed's raw 22 drives its full second under the 300 ms watchdog" {
+	start_drive --sim -v
+	ws "$URL" '{"command":"raw","data":22}' --read 1.6
+	wait_until 5 grep -q ' 0x00 stop' drive.err
+	stop_drive
+	local t0 t1
+	t0=$(sim_time 0x16)
+	t1=$(sed -n '/ 0x16 forward 6/,$s/^iracer-sim: \([0-9.]*\) 0x00 .*/\1/p' drive.err | head -n 1)
+	# not a speed target: before the keepalive the watchdog cut it at about 0.3 s
+	awk -v a="$t0" -v b="$t1" 'BEGIN { d = b - a; print "held", d; exit !(d >= 0.95 && d <= 1.3) }'
+	run sim_bytes
+	assert_output --regexp '^(0x00 )*0x16( 0x16)+ 0x00'
+}
+
+@test "iracer-drive: every option with a value takes --opt=VALUE as well as --opt VALUE" {
+	start_drive --sim --www="$TOP/www" --listen=127.0.0.1
+	run -0 curl -sf "http://127.0.0.1:$PORT/index.html"
+	assert_output --partial '<script type="module" src="app.js"></script>'
+	stop_drive
+	run -66 "$DRIVE" --sim --token-file="$BATS_TEST_TMPDIR/none"
+	assert_output "iracer-drive: $BATS_TEST_TMPDIR/none: cannot read the token file"
+	run -66 "$DRIVE" --sim --tls-cert=/nonexistent --tls-key=/nonexistent
+	assert_output "iracer-drive: /nonexistent: cannot read the certificate"
 }

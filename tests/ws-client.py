@@ -1,9 +1,15 @@
 #!/usr/bin/python3
-"""A small WebSocket client for the ws-bridge tests (python3-websockets 10.4).
+"""The one WebSocket client of the tests (python3-websockets 10.4).
 
-usage: ws-client.py [--origin O] [--clients N] [--insecure] [--raw] URL ACTION...
+usage: ws-client.py [--origin O] [--clients N] [--raw] URL ACTION...
+       ws-client.py --drive [--gap S] [--every S] [--for S] [--read S] URL MESSAGE...
 
-Actions, run in order by every client:
+--drive drives like the page: it sends each MESSAGE (--gap seconds apart), then
+with --every re-sends the last one that often for --for seconds (the heartbeat),
+prints every message received, one per line, until --read seconds after the
+last send, and closes. Exit 69 when the connection is refused or rejected.
+
+Otherwise the ACTIONs test the protocol. Actions, run in order by every client:
   send:TEXT      send a text message ({c} is the client number, \\n a newline)
   many:N:TEXT    send N messages TEXT-{c}-{j}, j = 1..N
   frag:TEXT      send TEXT as a message in three fragments
@@ -45,15 +51,20 @@ def expand(text, c, j=None):
     return text if j is None else f"{text}-{c}-{j}"
 
 
-async def run_client(args, c):
-    kw = {"ping_interval": None, "max_size": None, "open_timeout": TIMEOUT}
-    if args.origin:
-        kw["origin"] = args.origin
-    if args.url.startswith("wss:"):
+def connect_options(url, **kw):
+    """websockets.connect() options; wss: accepts the tests' self-signed certificate."""
+    if url.startswith("wss:"):
         ctx = ssl.create_default_context()
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
         kw["ssl"] = ctx
+    return kw
+
+
+async def run_client(args, c):
+    kw = connect_options(args.url, ping_interval=None, max_size=None, open_timeout=TIMEOUT)
+    if args.origin:
+        kw["origin"] = args.origin
     try:
         ws = await websockets.connect(args.url, **kw)
     except websockets.exceptions.InvalidStatusCode as e:
@@ -115,6 +126,42 @@ async def run_client(args, c):
 async def run_all(args):
     results = await asyncio.gather(*(run_client(args, c) for c in range(1, args.clients + 1)))
     return max(results)
+
+
+# ---- --drive: messages and a heartbeat, as the page sends them ----
+
+async def run_drive(a):
+    try:
+        ws = await websockets.connect(
+            a.url, **connect_options(a.url, open_timeout=5, close_timeout=1))
+    except (OSError, websockets.exceptions.InvalidHandshake, asyncio.TimeoutError) as e:
+        print(f"ws-client.py: {a.url}: {e}", file=sys.stderr)
+        return 69
+
+    async def reader():
+        try:
+            async for m in ws:
+                out(m)
+        except websockets.exceptions.ConnectionClosed:
+            pass
+
+    task = asyncio.create_task(reader())
+    for i, m in enumerate(a.actions):
+        if i:
+            await asyncio.sleep(a.gap)
+        await ws.send(m)
+    if a.every and a.actions:
+        end = time.monotonic() + getattr(a, "for")
+        while time.monotonic() < end:
+            await asyncio.sleep(a.every)
+            try:
+                await ws.send(a.actions[-1])
+            except websockets.exceptions.ConnectionClosed:
+                break
+    await asyncio.sleep(a.read)
+    await ws.close()
+    await asyncio.wait_for(task, 2)
+    return 0
 
 
 # ---- raw socket client, for what a well-behaved library will not send ----
@@ -207,10 +254,17 @@ def main():
     p.add_argument("--origin")
     p.add_argument("--clients", type=int, default=1)
     p.add_argument("--raw", action="store_true")
+    p.add_argument("--drive", action="store_true")
+    p.add_argument("--gap", type=float, default=0.05)
+    p.add_argument("--every", type=float, default=0)
+    p.add_argument("--for", type=float, default=0)
+    p.add_argument("--read", type=float, default=0.5)
     p.add_argument("url")
     p.add_argument("actions", nargs="*")
     args = p.parse_args()
     try:
+        if args.drive:
+            return asyncio.run(run_drive(args))
         if args.raw:
             return run_raw(args)
         return asyncio.run(run_all(args))

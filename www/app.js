@@ -6,7 +6,7 @@
 // "unknown", and the controls drive only while the page is connected, is the
 // driver and the car's link is not known to be down.
 
-import { Driver, intentFor, describe } from './drive.js';
+import { BUTTONS, Driver, intentFor, describe } from './drive.js';
 import { createJoystick } from './joystick.js';
 import { attachKeys } from './keys.js';
 import { attachGamepad } from './gamepad.js';
@@ -14,16 +14,6 @@ import { connect, socketUrl } from './socket.js';
 import { createMap } from './map.js';
 import { createRecorder } from './record.js';
 
-// The buttons, as data (like the seed's): left/right mean forward-left/right,
-// as the seed's did; a sideways push of the stick turns the wheels only.
-// In screen (and tab) order, Stop in the middle where the thumb rests.
-const BUTTONS = [
-	{ command: 'forward-left', label: 'Left', glyph: '↖', name: 'Forward left' },
-	{ command: 'forward', label: 'Forward', glyph: '↑', name: 'Forward' },
-	{ command: 'stop', label: 'Stop', glyph: '■', name: 'Stop', className: 'stop' },
-	{ command: 'backward', label: 'Back', glyph: '↓', name: 'Backward' },
-	{ command: 'forward-right', label: 'Right', glyph: '↗', name: 'Forward right' },
-];
 const PULSE_MS = 400;	// a keyboard or screen reader "click" on a drive button
 const TICK_MS = 250;	// ages and the retry countdown
 const BUZZ_TURN_MS = 12;	// navigator.vibrate on a change of direction...

@@ -1,11 +1,24 @@
 // What to send: from a stick position or held keys to one message, and the one
 // Driver that decides when a message goes out (on change, plus a heartbeat).
 
-// The car's eight directions, clockwise from straight ahead (the stick pushed up).
-// Pushing the stick sideways turns the wheels only ("steer", 0x3Y/0x4Y).
+// The car's eight directions, clockwise from straight ahead (the stick pushed up),
+// by their names in iracer(7). Pushing the stick sideways turns the wheels only:
+// "steer" is the one word for that (0x3Y/0x4Y), here and in every message.
 export const DIRECTIONS = [
 	'forward', 'forward-right', 'steer-right', 'backward-right',
 	'backward', 'backward-left', 'steer-left', 'forward-left',
+];
+
+// The drive buttons, as data (the contract test sends each one's message), in
+// screen and tab order, Stop in the middle where the thumb rests. The diagonal
+// ones drive forward while turning: their labels say so, as "Left" alone would
+// not (in iracer-cmd, left turns the wheels only).
+export const BUTTONS = [
+	{ command: 'forward-left', label: 'Fwd left', glyph: '↖', name: 'Forward left' },
+	{ command: 'forward', label: 'Forward', glyph: '↑', name: 'Forward' },
+	{ command: 'stop', label: 'Stop', glyph: '■', name: 'Stop', className: 'stop' },
+	{ command: 'backward', label: 'Back', glyph: '↓', name: 'Backward' },
+	{ command: 'forward-right', label: 'Fwd right', glyph: '↗', name: 'Forward right' },
 ];
 
 export const DEAD_ZONE = 0.2;	// of the stick's travel: inside it means stop

@@ -23,7 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	if (cmd.duration_ns != COMMAND_UNTIMED &&
-		(cmd.duration_ns < 0 || cmd.duration_ns > COMMAND_DURATION_MAX_S * INT64_C(1000000000)))
+		(cmd.duration_ns < 0 ||
+			cmd.duration_ns > COMMAND_DURATION_MAX_S * INT64_C(1000000000)))
 		abort();
 	if (cmd.kind == CMD_SPEED && (cmd.speed < SPEED_MIN || cmd.speed > SPEED_MAX))
 		abort();

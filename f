@@ -1,3 +1,0 @@
-forward 5s
-left
-forward 5s

@@ -1,0 +1,423 @@
+#!/usr/bin/env bats
+# Docs as tests: every command block of README.md and every EXAMPLES block of
+# man/*.[1-9] is run here, or marked in its source as not runnable with a reason
+# (tests/docblocks.py lists them). A block is taken from the doc as it is, with
+# the programs on PATH as the README says, and only these changes, so that the
+# test machine stands in for the reader's:
+#   - the car 00:12:05:09:98:36 (and $IRACER_ADDR) is an iracer-sim on unix:PATH,
+#     /dev/rfcomm0 the pty of an `iracer-sim -p`;
+#   - 0.0.0.0 becomes 127.0.0.1 (test traffic stays on this machine), and
+#     ws-bridge and iracer-drive get a free port (-p);
+#   - /tmp/ becomes the test's own directory;
+#   - chromium is a stub that checks it was given an SVG file.
+# A block that waits for a browser runs in the background until the test has
+# driven it with a WebSocket client, then gets SIGTERM.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+DOCS="$TOP/tests/docblocks.py"
+
+setup() {
+	common_setup
+	ln -s "$TOP/www" www
+	ln -s "$TOP/scripts" scripts
+	mkdir stubs
+	cat >stubs/chromium <<-'EOF'
+		#!/bin/sh
+		grep -q '<svg' "$1" && echo "viewed $1" >>viewed.txt
+	EOF
+	chmod +x stubs/chromium
+	export IRACER_BIN="$BIN"
+	export PATH="$BIN:$TOP/scripts:$BATS_TEST_TMPDIR/stubs:$PATH"
+	PORT=$(free_port)
+	SOCK=$BATS_TEST_TMPDIR/car.sock
+	PTY=/dev/null/no-pty
+	export IRACER_ADDR="unix:$SOCK"
+}
+
+# A block that failed before end_live leaves its session running: end it.
+teardown() {
+	if [ -n "${LIVE:-}" ]; then
+		kill -TERM -- "-$LIVE" 2>/dev/null || true
+	fi
+	common_teardown
+}
+
+# The car: an iracer-sim on $SOCK, its byte log in car.log.
+start_car() {
+	bg "$BIN/iracer-sim" -v -l "unix:$SOCK" 2>car.log
+	wait_until 5 test -S "$SOCK"
+}
+
+# The car on a pty (what /dev/rfcomm0 becomes): sets PTY.
+start_pty_car() {
+	bg "$BIN/iracer-sim" -v -p 2>car.log
+	wait_until 5 grep -q '^iracer-sim: pty ' car.log
+	PTY=$(sed -n 's/^iracer-sim: pty //p' car.log)
+}
+
+# The bytes the car got, "0x18 0x00 ...".
+car_bytes() {
+	sed -n 's/^iracer-sim: [0-9.]* \(0x[0-9a-f][0-9a-f]\) .*/\1/p' car.log | paste -sd ' '
+}
+
+# Block NAME, with the changes listed at the top, on stdout.
+doc() {
+	"$DOCS" get "$1" | sed -e "s|/tmp/|$BATS_TEST_TMPDIR/|g" \
+		-e "s|00:12:05:09:98:36|unix:$SOCK|g" \
+		-e "s|0\\.0\\.0\\.0|127.0.0.1|g" \
+		-e "s|/dev/rfcomm0|$PTY|g" \
+		-e "s/\\(ws-bridge\\|iracer-drive\\) /\\1 -p $PORT /g"
+}
+
+# A block with "$ " prompts: the commands (with their continuation lines) go to
+# block.sh, the rest, their documented output, to expected.txt.
+split_prompts() {
+	: >block.sh
+	: >expected.txt
+	awk 'cont { print > "block.sh"; cont = /[|\\]$/; next }
+		/^\$ / { sub(/^\$ /, ""); print > "block.sh"; cont = /[|\\]$/; next }
+		{ print > "expected.txt" }'
+}
+
+# Run script FILE in a session of its own in the background (it waits for a browser).
+live() {
+	setsid bash "$1" >live.out 2>live.err &
+	LIVE=$!
+	BG_PIDS+=("$LIVE")
+}
+
+wait_port() {
+	wait_until 10 bash -c "exec 2>/dev/null; : >/dev/tcp/127.0.0.1/$PORT"
+}
+
+# SIGTERM to the whole background block, as a terminal's hang-up would.
+end_live() {
+	kill -TERM -- "-$LIVE" 2>/dev/null || true
+	wait_exit "$LIVE" 10
+}
+
+ws() {
+	"$PY" "$TOP/tests/ws-client.py" --drive "$@"
+}
+
+# A WebSocket client drives the block's page: the car gets $2, and a stop after.
+drive_page() {
+	local url=$1 msg=$2 byte=$3
+	ws "$url" "$msg" --every 0.1 --for 0.4 --read 0.2
+	wait_until 5 grep -q " $byte " car.log
+	wait_until 5 sh -c 'sed -n "s/^iracer-sim: [0-9.]* \(0x..\) .*/\1/p" car.log | tail -n 1 | grep -qx 0x00'
+}
+
+# ---- every block is run or marked ----
+
+@test "docs: every example block is a doc-test here or marked 'not run' with a reason" {
+	run -0 "$DOCS" list
+	refute_output --partial $'\tunmarked\t'
+	local file mark words name n=0
+	while IFS=$'\t' read -r file mark words; do
+		if [ "$mark" = not-run ]; then
+			[ -n "$words" ] || fail "$file: 'not run' without a reason"
+			continue
+		fi
+		name=${words%% *}
+		grep -q "^@test \"doc-test $name: " "$BATS_TEST_FILENAME" ||
+			fail "$file: doc-test $name has no test in 95-docs.bats"
+		n=$((n + 1))
+	done < <("$DOCS" list)
+	[ "$n" -ge 25 ]
+	# and no test here for a block that is gone
+	for name in $(sed -n 's/^@test "doc-test \([a-z0-9-]*\): .*/\1/p' "$BATS_TEST_FILENAME"); do
+		"$DOCS" get "$name" >/dev/null || fail "test for doc-test $name, which no doc has"
+	done
+}
+
+@test "docs: every man page has the same footer (.Dd, .Os) and points to iracer(7)" {
+	run -0 sh -c 'grep -h "^\.Os" "$0"/man/*.[1-9] | sort -u' "$TOP"
+	assert_output ".Os iracer"
+	run -0 sh -c 'grep -h "^\.Dd" "$0"/man/*.[1-9] | sort -u | wc -l' "$TOP"
+	assert_output 1
+	for m in "$TOP"/man/*.1; do
+		grep -q '^\.Xr iracer 7' "$m" || fail "$m: no .Xr iracer 7"
+	done
+}
+
+@test "docs: the README's links lead to files that exist" {
+	local link
+	for link in $(grep -o '](\([^)#]*\))' "$TOP/README.md" | sed 's/^](//; s/)$//'); do
+		case $link in http*) continue ;; esac
+		[ -e "$TOP/$link" ] || fail "README.md: link to $link: no such file"
+	done
+}
+
+@test "docs: no example runs jq on the browser's messages without -R" {
+	run grep -n 'jq -r' "$TOP/README.md" "$TOP"/man/*.[1-9] "$TOP/scripts/json2cmd.jq"
+	assert_failure
+	assert_output ""
+}
+
+# ---- README.md ----
+
+@test "doc-test readme-intro: a timed command ends stopped; the page's pipeline stops on close" {
+	start_car
+	doc readme-intro | sed -n '1p' >one.sh
+	doc readme-intro | sed -n '3,$p' >two.sh
+	run -0 bash one.sh
+	[ "$(car_bytes)" = "0x18 0x00" ]
+	live two.sh
+	wait_port
+	drive_page "ws://127.0.0.1:$PORT/ws" '{"command":"forward-left","speed":11}' 0x5b
+	end_live
+}
+
+@test "doc-test readme-path: make, then bin/ and scripts/ are on PATH" {
+	doc readme-path >block.sh
+	echo 'command -v iracer-cmd iracer-drive' >>block.sh
+	run -0 bash -c "cd '$TOP' && PATH=/usr/bin:/bin bash '$BATS_TEST_TMPDIR/block.sh'"
+	assert_line --index -2 "$TOP/bin/iracer-cmd"
+	assert_line --index -1 "$TOP/scripts/iracer-drive"
+}
+
+# iracer-drive from FILE (lines of a block): it prints the URL, and the page drives.
+drive_from() {
+	live "$1"
+	wait_until 15 grep -q "^https\\?://127.0.0.1:$PORT/" live.out || {
+		cat live.err >&2
+		return 1
+	}
+}
+
+@test "doc-test readme-browser: iracer-drive --sim, then the real car (a sim) with a token" {
+	doc readme-browser | sed -n '1p' >sim.sh
+	drive_from sim.sh
+	ws "ws://127.0.0.1:$PORT/ws" '{"command":"forward","speed":9}' --read 0.3
+	end_live
+	start_car
+	doc readme-browser | sed -n '2,3p' >car.sh
+	drive_from car.sh
+	# the token goes into a URL as it is: only characters a URL keeps (no + or /)
+	grep -qE '^[A-Za-z0-9._~-]+$' token
+	drive_page "ws://127.0.0.1:$PORT/ws?token=$(head -n 1 token)" '{"command":"backward","speed":7}' 0x27
+	end_live
+}
+
+@test "doc-test readme-cmd: a route to the car; its schedule as the comment says" {
+	start_car
+	doc readme-cmd >block.sh
+	run -0 bash block.sh
+	assert_line --index 0 "0.000 0x1a forward 10"
+	assert_line --index -1 "7.768 0x00 stop"
+	[ "$(car_bytes)" = "0x1a 0x00" ]
+}
+
+@test "doc-test readme-send: one byte, and a stop when input ends" {
+	start_car
+	doc readme-send >block.sh
+	run -0 bash block.sh
+	[ "$(car_bytes)" = "0x18 0x00" ]
+}
+
+# The bytes of square.route, then $1: what the FIFO examples must deliver, no junk.
+fifo_bytes() {
+	echo "0x00 $(iracer-cmd -n scripts/routes/square.route | cut -d' ' -f2 | paste -sd ' ') $1"
+}
+
+@test "doc-test readme-fifo: one link, a route and a command through a FIFO, nothing else" {
+	start_car
+	doc readme-fifo >block.sh
+	live block.sh
+	wait_until 30 sh -c "[ \"\$(sed -n 's/^iracer-sim: [0-9.]* \\(0x..\\) .*/\\1/p' car.log | paste -sd ' ')\" = '$(fifo_bytes '0x1c 0x00')' ]" || {
+		echo "got  $(car_bytes)"
+		echo "want $(fifo_bytes '0x1c 0x00')"
+		return 1
+	}
+	end_live
+}
+
+@test "doc-test readme-bridge: the exclusive page pipeline drives and stops" {
+	start_car
+	doc readme-bridge >block.sh
+	live block.sh
+	wait_port
+	drive_page "ws://127.0.0.1:$PORT/ws" '{"command":"steer-left","speed":12}' 0x3c
+	end_live
+}
+
+@test "doc-test readme-sim: the sim as the car, with telemetry and the SVG" {
+	doc readme-sim >block.sh
+	run -0 bash block.sh
+	wait_until 5 test -s path.svg
+	grep -q '<svg' path.svg
+	grep -q '"command":"forward-left 10"' <<<"$output"
+}
+
+@test "doc-test readme-preview: a route as a picture" {
+	doc readme-preview >block.sh
+	run -0 bash block.sh
+	grep -q '<svg' figure-eight.svg
+}
+
+# ---- man pages ----
+
+@test "doc-test cmd-drive: forward 2 s, then stop" {
+	start_car
+	doc cmd-drive >block.sh
+	run -0 bash block.sh
+	[ "$(car_bytes)" = "0x1a 0x00" ]
+}
+
+@test "doc-test cmd-route: the route file is valid and executable as it stands" {
+	doc cmd-route >square.route
+	chmod +x square.route
+	./square.route >bytes.bin
+	[ "$(hex <bytes.bin)" = "1c 5c 1c 00" ]
+}
+
+@test "doc-test cmd-plan: the schedule of the route above, as printed" {
+	doc cmd-route >square.route
+	doc cmd-plan | split_prompts
+	run -0 bash block.sh
+	assert_output "$(cat expected.txt)"
+}
+
+@test "doc-test cmd-decode: the bytes of a pipe, as printed" {
+	doc cmd-decode | split_prompts
+	run -0 bash block.sh
+	assert_output "$(cat expected.txt)"
+}
+
+@test "doc-test cmd-live: the live pipeline drives and stops" {
+	start_car
+	doc cmd-live >block.sh
+	live block.sh
+	wait_port
+	drive_page "ws://127.0.0.1:$PORT/ws" '{"command":"forward","speed":8,"duration":0.2}' 0x18
+	end_live
+}
+
+@test "doc-test drive-sim: iracer-drive --sim prints the URL and drives" {
+	doc drive-sim | split_prompts
+	drive_from block.sh
+	ws "ws://127.0.0.1:$PORT/ws" '{"command":"forward","speed":9}' --read 0.3
+	end_live
+	grep -q 'iracer-drive: ' live.err
+}
+
+@test "doc-test drive-lan: a token, and the car driven with it" {
+	start_car
+	doc drive-lan | split_prompts
+	drive_from block.sh
+	grep -qE '^[A-Za-z0-9._~-]+$' token
+	run -69 ws "ws://127.0.0.1:$PORT/ws" '{"command":"stop"}'
+	drive_page "ws://127.0.0.1:$PORT/ws?token=$(head -n 1 token)" '{"command":"forward-right","speed":13}' 0x6d
+	end_live
+}
+
+@test "doc-test drive-seed: the seed's messages drive the simulator" {
+	doc drive-seed >messages.txt
+	echo 'iracer-drive --sim -v' | sed "s/iracer-drive /iracer-drive -p $PORT /" >block.sh
+	drive_from block.sh
+	local -a msgs
+	mapfile -t msgs <messages.txt
+	ws "ws://127.0.0.1:$PORT/ws" "${msgs[@]}" --gap 0.3 --read 0.3
+	end_live
+	run sh -c "grep -o ' 0x\\(18\\|16\\|5b\\) ' live.err | uniq"
+	assert_output $' 0x18 \n 0x16 \n 0x5b '
+}
+
+@test "doc-test preview: the picture, looked at" {
+	doc preview >block.sh
+	run -0 bash block.sh
+	[ "$(cat viewed.txt)" = "viewed figure-eight.svg" ]
+}
+
+@test "doc-test send-fifo: one link, a route and a command through a FIFO, nothing else" {
+	start_car
+	doc send-fifo | split_prompts
+	[ ! -s expected.txt ]
+	live block.sh
+	wait_until 30 sh -c "[ \"\$(sed -n 's/^iracer-sim: [0-9.]* \\(0x..\\) .*/\\1/p' car.log | paste -sd ' ')\" = '$(fifo_bytes '0x28 0x00')' ]" || {
+		echo "got  $(car_bytes)"
+		echo "want $(fifo_bytes '0x28 0x00')"
+		return 1
+	}
+	end_live
+}
+
+@test "doc-test send-live: the watchdog stops the car when the page goes quiet; the echo is JSON" {
+	start_car
+	doc send-live | split_prompts
+	live block.sh
+	wait_port
+	drive_page "ws://127.0.0.1:$PORT/ws" '{"command":"backward-left","speed":10}' 0x7a
+	end_live
+	grep -q '"byte":"0x7a"' live.out
+}
+
+@test "doc-test send-tty: one byte to a terminal device, and a stop" {
+	start_pty_car
+	doc send-tty | split_prompts
+	run -0 bash block.sh
+	wait_until 5 sh -c "grep -c ' 0x00 ' car.log | grep -qx 1"
+	[ "$(car_bytes)" = "0x16 0x00" ]
+}
+
+@test "doc-test sim-plan: a route's picture in virtual time" {
+	doc sim-plan >block.sh
+	run -0 bash block.sh
+	grep -q '<svg' square.svg
+}
+
+@test "doc-test sim-socket: the sim plays the car for iracer-send, with telemetry" {
+	doc sim-socket >block.sh
+	live block.sh
+	wait_until 10 grep -q '"command":"forward-left 10"' live.out || { cat live.out live.err; false; }
+	wait_until 10 grep -q '"command":"stop"' live.out
+	end_live
+}
+
+@test "doc-test sim-pty: the sim on a pseudo-terminal takes bytes like the car" {
+	doc sim-pty >block.sh
+	live block.sh
+	wait_until 5 grep -q '^iracer-sim: pty ' live.err
+	printf '\x19' | iracer-send -S "$(sed -n 's/^iracer-sim: pty //p' live.err)"
+	wait_until 5 grep -q ' 0x19 forward 9' live.err
+	end_live
+}
+
+@test "doc-test bridge-drive: ws-bridge's pipeline drives and stops" {
+	start_car
+	doc bridge-drive >block.sh
+	live block.sh
+	wait_port
+	drive_page "ws://127.0.0.1:$PORT/ws" '{"command":"forward","speed":14}' 0x1e
+	end_live
+}
+
+@test "doc-test bridge-tls: a certificate, then a wss server that needs the token" {
+	doc bridge-tls >block.sh
+	live block.sh
+	wait_until 30 bash -c "exec 2>/dev/null; : >/dev/tcp/127.0.0.1/$PORT"
+	run -69 ws "wss://127.0.0.1:$PORT/ws?token=wrong" hello
+	ws "wss://127.0.0.1:$PORT/ws?token=s3cret" hello --read 0.2
+	wait_until 5 grep -qx hello live.out
+	end_live
+}
+
+@test "doc-test bridge-watch: what a client sends, on stdout" {
+	doc bridge-watch >block.sh
+	live block.sh
+	wait_port
+	ws "ws://127.0.0.1:$PORT/" '{"command":"stop"}' --read 0.2
+	wait_until 5 grep -qx '{"command":"stop"}' live.out
+	end_live
+}
+
+@test "doc-test contract-line: one message through the filter and the grammar, as printed" {
+	doc contract-line | split_prompts
+	run -0 bash block.sh
+	assert_output "$(cat expected.txt)"
+}
+
+
