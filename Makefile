@@ -93,7 +93,7 @@ check: deps
 	$(MAKE) e2e
 	@if [ -n "$${CI:-}" ] || $(MAKE) -s deps-vm; then $(MAKE) check-vm; \
 	else echo "check: skipping check-vm: cannot install $(DEPS_VM)"; fi
-	@if [ -n "$${CI:-}" ] || tools/install-deps $(DEPS_DEB); then $(MAKE) check-deb; \
+	@if [ -n "$${CI:-}" ] || $(MAKE) -s deps-deb; then $(MAKE) check-deb; \
 	else echo "check: skipping check-deb: cannot install $(DEPS_DEB)"; fi
 
 # Real RFCOMM: boot Debian's kernel under QEMU with two btvirt controllers (tests/vm).
