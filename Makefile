@@ -230,10 +230,9 @@ DEB_FILE = build/iracer_$(VERSION)_$(ARCH).deb
 DEB_SRC = build/deb-$(ARCH)/iracer-$(VERSION)
 .PHONY: deb check-deb deps-deb
 deps-deb:
-	@tools/install-deps $(DEPS_DEB)
+	@tools/install-deps $(DEPS_DEB) $(DEPS_BUILD)
 
-deb:
-	@tools/install-deps $(DEPS_DEB) $(if $(filter $(ARCH),$(HOST_ARCH)),$(DEPS_BUILD))
+deb: deps-deb
 	rm -rf build/deb-$(ARCH)
 	mkdir -p $(DEB_SRC)
 	@# the files git knows or would add (not build/, bin/, node_modules); all but those without git
