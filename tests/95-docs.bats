@@ -421,3 +421,35 @@ fifo_bytes() {
 }
 
 
+
+# ---- added for the blocks merged since: onboarding, recording ----
+
+@test "doc-test readme-path-plan: on PATH, iracer-cmd -n plans the bytes as the comment says" {
+	doc readme-path-plan >block.sh
+	run -0 bash -c "cd '$TOP' && PATH=/usr/bin:/bin bash '$BATS_TEST_TMPDIR/block.sh'"
+	assert_output $'0.000 0x18 forward 8\n1.500 0x00 stop'
+}
+
+@test "doc-test readme-qr: the URL with its token, and a QR code that decodes to it" {
+	doc readme-qr | split_prompts
+	# a phone's address here is 127.0.0.2 (0.0.0.0 would give this machine's LAN address)
+	sed -i 's/127\.0\.0\.1/127.0.0.2/' block.sh
+	echo Zm9vYmFy >token
+	live block.sh
+	wait_until 10 grep -q '^iracer-drive: scan to drive: ' live.err || { cat live.err; false; }
+	wait_until 5 grep -q '^██▄▄▄▄▄▄▄█' live.err
+	sleep 0.3
+	local url="http://127.0.0.2:$PORT/?token=Zm9vYmFy"
+	[ "$(cat live.out)" = "$url" ]
+	grep -qx 'iracer-drive: driving the simulator; Ctrl-C stops the car and quits' live.err
+	grep -qx "iracer-drive: scan to drive: $url" live.err
+	"$PY" "$TOP/tests/qr-from-text.py" live.err terminal.pbm
+	run -0 sh -c 'zbarimg -q --raw terminal.pbm 2>/dev/null'
+	assert_output "$url"
+	end_live
+	# the README's own picture is a real QR code of the URL it names
+	grep -qx 'iracer-drive: scan to drive: http://192.168.1.20:8080/?token=Zm9vYmFy' expected.txt
+	"$PY" "$TOP/tests/qr-from-text.py" expected.txt readme.pbm
+	run -0 sh -c 'zbarimg -q --raw readme.pbm 2>/dev/null'
+	assert_output "http://192.168.1.20:8080/?token=Zm9vYmFy"
+}
