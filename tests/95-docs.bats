@@ -453,3 +453,47 @@ fifo_bytes() {
 	run -0 sh -c 'zbarimg -q --raw readme.pbm 2>/dev/null'
 	assert_output "http://192.168.1.20:8080/?token=Zm9vYmFy"
 }
+
+# The page drives iracer-drive's car at $1 as a driver would: forward 12 for 0.6 s,
+# a stop, 0.4 s still, backward 10 for 0.3 s, a stop.
+drive_a_route() {
+	"$PY" "$TOP/tests/ws-script.py" "$1" --read 0.3 \
+		'0.6={"command":"forward","speed":12}' '0.4={"command":"stop"}' \
+		'0.3={"command":"backward","speed":10}' '0.3={"command":"stop"}' >/dev/null
+}
+
+# The route's lines without comments, durations as NNNms: forward, stop, wait, backward, stop.
+assert_recorded_route() {
+	run -0 grep -v '^#' "$1"
+	assert_line --index 0 --regexp '^forward 12 [0-9]+ms$'
+	assert_line --index 1 'stop'
+	assert_line --index 2 --regexp '^wait [0-9]+ms$'
+	assert_line --index 3 --regexp '^backward 10 [0-9]+ms$'
+	assert_line --index 4 'stop'
+	[ "${#lines[@]}" -eq 5 ]
+}
+
+# Run the block's first line (iracer-drive --record) as the process the test
+# ends with SIGTERM, as Ctrl-C would end it, after the page drove a route.
+record_a_drive() {
+	echo "exec $1" >record.sh
+	drive_from record.sh
+	drive_a_route "ws://127.0.0.1:$PORT/ws"
+	kill -TERM "$LIVE"
+	wait_exit "$LIVE" 15
+}
+
+@test "doc-test readme-record: a drive from the page kept as a route, previewed, and driven again" {
+	doc readme-record >block.sh
+	record_a_drive "$(sed -n 1p block.sh)"
+	assert_recorded_route drive.route
+	start_car
+	sed -n '2,$p' block.sh >rest.sh
+	run -0 bash rest.sh
+	assert_line --index 0 "#!/usr/bin/env iracer-cmd"
+	assert_line "# iracer-drive: driven from the web page (simulator)"
+	assert_line "iracer-preview: wrote drive.svg"
+	grep -q '<svg' drive.svg
+	[ "$(car_bytes)" = "$(iracer-cmd -n drive.route | cut -d' ' -f2 | paste -sd ' ')" ]
+	[ "$(car_bytes)" = "0x1c 0x00 0x00 0x2a 0x00" ] || [ "$(car_bytes)" = "0x1c 0x00 0x2a 0x00" ]
+}
