@@ -497,3 +497,76 @@ record_a_drive() {
 	[ "$(car_bytes)" = "$(iracer-cmd -n drive.route | cut -d' ' -f2 | paste -sd ' ')" ]
 	[ "$(car_bytes)" = "0x1c 0x00 0x00 0x2a 0x00" ] || [ "$(car_bytes)" = "0x1c 0x00 0x2a 0x00" ]
 }
+
+# Plan lines "T BYTE ..." of $1 and $2 have the same bytes, each time within 20 ms.
+plans_agree() {
+	paste -d' ' <(iracer-cmd -n "$1" | cut -d' ' -f1,2) <(iracer-cmd -n "$2" | cut -d' ' -f1,2) | awk '
+		{ n++; d = $1 - $3; if (d < 0) d = -d
+		  if ($2 != $4 || d > 0.020) { print "differ: " $0; bad = 1 } }
+		END { exit bad || n < 2 }'
+}
+
+@test "doc-test drive-record: a drive recorded on the simulator, replayed there in virtual time" {
+	doc drive-record | split_prompts
+	[ ! -s expected.txt ]
+	record_a_drive "$(sed -n 1p block.sh)"
+	assert_recorded_route drive.route
+	sed -n '2,$p' block.sh >rest.sh
+	run -0 bash rest.sh
+	# the replay takes as long as the route's durations add up to, and ends 0.42 m ahead
+	local total
+	total=$(grep -o '[0-9]*ms$' drive.route | tr -d ms | paste -sd+ | bc)
+	assert_output --regexp "^iracer-sim: distance [0-9.]+ m, time $(printf '%d.%03d' $((total / 1000)) $((total % 1000))) s, final x 0\\.4[0-9]+ m, y 0\\.000 m, heading 0\\.0 deg\$"
+}
+
+@test "doc-test record-keys: typed commands, recorded from what the car got" {
+	start_car
+	doc record-keys >block.sh
+	{
+		echo "forward 12"
+		sleep 0.5
+		echo "left 9"
+		sleep 0.3
+		echo stop
+		sleep 0.2
+	} | bash block.sh
+	run -0 grep -v '^#' drive.route
+	assert_line --index 0 --regexp '^forward 12 (4[5-9][0-9]|5[0-4][0-9])ms$'
+	assert_line --index 1 --regexp '^steer-left 9 (2[5-9][0-9]|3[0-4][0-9])ms$'
+	assert_line --index 2 'stop'
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(car_bytes | cut -d' ' -f1-3)" = "0x1c 0x39 0x00" ]
+}
+
+@test "doc-test record-page: a drive from the page, checked and previewed" {
+	doc record-page >block.sh
+	record_a_drive "$(sed -n 1p block.sh)"
+	assert_recorded_route drive.route
+	sed -n '2,$p' block.sh >rest.sh
+	run -0 bash rest.sh
+	assert_output --regexp $'^iracer-sim: distance [0-9.]+ m, time [0-9.]+ s, final x 0\\.4[0-9]+ m, y 0\\.000 m, heading 0\\.0 deg\niracer-preview: wrote drive.svg$'
+	grep -q '<svg' drive.svg
+}
+
+@test "doc-test record-play: a recorded route to the car, and to the simulator in virtual time" {
+	printf '%s\n' '#!/usr/bin/env iracer-cmd' 'forward 12 601ms' 'stop' 'wait 399ms' \
+		'backward 10 301ms' 'stop' >drive.route
+	start_car
+	doc record-play >block.sh
+	run -0 bash block.sh
+	assert_output "iracer-sim: distance 1.022 m, time 1.301 s, final x 0.420 m, y 0.000 m, heading 0.0 deg"
+	[ "$(car_bytes)" = "0x1c 0x00 0x2a 0x00" ]
+}
+
+@test "doc-test record-copy: the bytes of iracer-cmd(1)'s square.route, recorded in real time, are a copy" {
+	doc cmd-route >square.route
+	doc record-copy >block.sh
+	run -0 bash block.sh
+	assert_output ""
+	run -0 grep -v '^#' copy.route
+	assert_line --index 0 --regexp '^forward 12 [0-9]+ms$'
+	assert_line --index 1 --regexp '^forward-left 12 [0-9]+ms$'
+	assert_line --index 2 --regexp '^forward 12 [0-9]+ms$'
+	assert_line --index 3 'stop'
+	plans_agree square.route copy.route
+}
