@@ -515,7 +515,7 @@ plans_agree() {
 	run -0 bash rest.sh
 	# the replay takes as long as the route's durations add up to, and ends 0.42 m ahead
 	local total
-	total=$(grep -o '[0-9]*ms$' drive.route | tr -d ms | paste -sd+ | bc)
+	total=$(grep -o '[0-9]*ms$' drive.route | tr -d ms | awk '{ s += $1 } END { print s }')
 	assert_output --regexp "^iracer-sim: distance [0-9.]+ m, time $(printf '%d.%03d' $((total / 1000)) $((total % 1000))) s, final x 0\\.4[0-9]+ m, y 0\\.000 m, heading 0\\.0 deg\$"
 }
 
