@@ -518,6 +518,7 @@ int main(int argc, char **argv)
 	bool interrupt = false;
 	int c;
 
+	program_start();
 	stderr_whole_lines();
 	atexit(close_stdout);
 	while ((c = getopt_long(argc, argv, "cdins:h", longopts, NULL)) != -1) {

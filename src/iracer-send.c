@@ -465,6 +465,7 @@ int main(int argc, char **argv)
 	struct sender s = {.fd = -1, .state = LINK_DOWN, .backoff = BACKOFF_FIRST};
 	char why[256];
 
+	program_start();
 	stderr_whole_lines();
 	parse_options(argc, argv, &s.o);
 	if (link_parse(s.o.target, (int)s.o.channel, &s.target, why, sizeof(why)) < 0)

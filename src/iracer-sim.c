@@ -461,6 +461,7 @@ int main(int argc, char **argv)
 	int64_t start;
 	int status;
 
+	program_start();
 	stderr_whole_lines();
 	parse_options(argc, argv, &o);
 	atexit(close_stdout);
