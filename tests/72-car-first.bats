@@ -46,7 +46,9 @@ reap() {
 # A FIFO "stall" held open for reading (by a sleeping process) and never read.
 stall_fifo() {
 	mkfifo stall
-	bg sleep 1000 <>stall
+	# inside: a background job's stdin is otherwise /dev/null
+	bg sh -c 'exec sleep 1000 <>stall'
+	wait_until 5 sh -c 'timeout 1 sh -c ": >stall"' 
 }
 
 # ---- 6. closed standard descriptors ----
@@ -77,4 +79,212 @@ stall_fifo() {
 	run -0 sh -c '"$1" -c <&- >&- 2>&-; echo $?' sh "$CMD"
 	run -0 "$BIN/iracer-sim" --version <&- 2>&-
 	run -0 sh -c '"$1" --version >&- 2>&- || exit 1' sh "$BIN/ws-bridge"
+}
+
+# ---- 1. a stalled side output blocks nothing ----
+
+# iracer-send reading the FIFO "in" (opened read-write, so writers come and
+# go), with the given redirections for stdout and stderr. Pid in $SEND_PID.
+# Usage: start_send OUT ERR ARGS...
+start_send() {
+	local out=$1 err=$2
+	shift 2
+	[ -p in ] || mkfifo in
+	bg sh -c 'o=$1 e=$2; shift 2; exec "$@" <>in >"$o" 2>"$e"' sh "$out" "$err" "$SEND" "$@"
+	SEND_PID=$BG_PID
+}
+
+# $1 bytes 0x1a into "in", in one go.
+burst() {
+	head -c "$1" /dev/zero | tr '\0' '\032' >in
+}
+
+# The state letter of process $1 (R, S, T...).
+proc_state() {
+	sed 's/.*) //' "/proc/$1/stat" | cut -d ' ' -f 1
+}
+
+# CPU time (utime + stime, clock ticks) of process $1.
+cpu_ticks() {
+	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+@test "-e to a FIFO nobody reads: SIGTERM still stops the car, exit 0" {
+	start_car
+	stall_fifo
+	start_send stall err -e "unix:$SOCK"
+	burst 3000
+	wait_until 5 grep -q 1a car.log
+	sleep 0.3
+	kill -TERM "$SEND_PID"
+	reap "$SEND_PID" 3
+	[ "$STATUS" -eq 0 ] || fail "status $STATUS, want 0"
+	wait_until 2 sh -c 'tail -n 1 car.log | grep -q " 00$"'
+}
+
+@test "-e to a FIFO nobody reads, -w 300: the watchdog fires" {
+	start_car
+	stall_fifo
+	start_send stall err -e -w 300 "unix:$SOCK"
+	burst 3000
+	wait_until 5 sh -c 'tail -n 1 car.log | grep -q " 00$"'
+	kill -0 "$SEND_PID"
+}
+
+@test "-v to a FIFO nobody reads: SIGINT stops the car" {
+	start_car
+	stall_fifo
+	start_send /dev/null stall -v "unix:$SOCK"
+	burst 3000
+	wait_until 5 grep -q 1a car.log
+	sleep 0.3
+	kill -INT "$SEND_PID"
+	reap "$SEND_PID" 3
+	[ "$STATUS" -eq 0 ] || fail "status $STATUS, want 0"
+	wait_until 2 sh -c 'tail -n 1 car.log | grep -q " 00$"'
+}
+
+# A pty whose reader never reads (like a terminal paused with Ctrl-S); the
+# slave's path in file "tty". Pid in $PTY_PID.
+stall_pty() {
+	bg "$PY" -c 'import os, sys, time
+m, s = os.openpty()
+print(os.ttyname(s), flush=True)
+time.sleep(1000)' >tty
+	PTY_PID=$BG_PID
+	wait_file tty
+}
+
+@test "-v to a pty nobody reads: SIGINT stops the car; lines dropped are counted" {
+	start_car
+	stall_pty
+	start_send /dev/null "$(cat tty)" -v "unix:$SOCK"
+	burst 3000
+	wait_until 5 grep -q 1a car.log
+	sleep 0.3
+	kill -INT "$SEND_PID"
+	reap "$SEND_PID" 3
+	[ "$STATUS" -eq 0 ] || fail "status $STATUS, want 0"
+	wait_until 2 sh -c 'tail -n 1 car.log | grep -q " 00$"'
+}
+
+@test "a stalled -e output and nothing to do: under 1 % CPU" {
+	start_car
+	stall_fifo
+	start_send stall err -e -w 300 "unix:$SOCK"
+	burst 3000
+	wait_until 5 sh -c 'tail -n 1 car.log | grep -q " 00$"'
+	local a b
+	a=$(cpu_ticks "$SEND_PID")
+	sleep 3
+	b=$(cpu_ticks "$SEND_PID")
+	# 1 % of 3 s is 30 ms: 3 ticks of 10 ms
+	[ $((b - a)) -lt 3 ] || fail "used $((b - a)) ticks in 3 s"
+}
+
+@test "the reader reads again: the dropped lines are counted on stderr" {
+	start_car
+	mkfifo side
+	exec 7<>side
+	start_send side err -e "unix:$SOCK"
+	burst 3000
+	wait_until 5 grep -q 1a car.log
+	sleep 0.3
+	timeout 5 cat side >/dev/null <&7 &
+	wait_until 5 grep -q -E '^iracer-send: stdout: [0-9]+ lines dropped while the reader stalled$' err
+	exec 7<&-
+}
+
+@test "iracer-sim -j to a FIFO nobody reads: SIGTERM ends it" {
+	stall_fifo
+	bg "$SIM" -l "unix:$SOCK" -j >stall 2>sim.err
+	local sim=$BG_PID
+	wait_until 5 test -S "$SOCK"
+	mkfifo in
+	burst 3000 &
+	"$SEND" -S "unix:$SOCK" <in
+	kill -TERM "$sim"
+	reap "$sim" 3
+	[ "$STATUS" -eq 0 ] || fail "status $STATUS, want 0"
+}
+
+# ---- 2. other ways out stop the car ----
+
+@test "SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM: 00, exit 0" {
+	local sig
+	for sig in QUIT USR1 USR2 ALRM; do
+		rm -f in car.log "$SOCK"
+		start_car
+		start_send /dev/null err "unix:$SOCK"
+		printf '\x1a' >in
+		wait_car "1a"
+		kill "-$sig" "$SEND_PID"
+		reap "$SEND_PID"
+		[ "$STATUS" -eq 0 ] || fail "$sig: status $STATUS, want 0"
+		wait_car "1a 00"
+		kill "$CAR_PID"
+	done
+}
+
+@test "SIGTSTP: the car stops, then iracer-send suspends; on SIGCONT nothing stale" {
+	start_car
+	start_send /dev/null err -v "unix:$SOCK"
+	printf '\x1a' >in
+	wait_car "1a"
+	kill -TSTP "$SEND_PID"
+	wait_car "1a 00"
+	wait_until 2 test "$(proc_state "$SEND_PID")" = T
+	printf '\x1a\x1a\x1a\x1a' >in
+	kill -CONT "$SEND_PID"
+	wait_until 2 grep -q 'continued: dropped 4 stale bytes' err
+	sleep 0.3
+	car_got "1a 00"
+	printf '\x2b' >in
+	wait_car "1a 00 2b"
+}
+
+@test "SIGSTOP then SIGCONT: what waited meanwhile is dropped, not sent" {
+	start_car
+	start_send /dev/null err -v "unix:$SOCK"
+	printf '\x1a' >in
+	wait_car "1a"
+	kill -STOP "$SEND_PID"
+	printf '\x1a\x1a\x1a' >in
+	kill -CONT "$SEND_PID"
+	wait_until 2 grep -q 'continued: dropped 3 stale bytes' err
+	sleep 0.2
+	car_got "1a"
+}
+
+# ---- 7. backlogs ----
+
+@test "2 MB burst to a car that stopped reading: SIGTERM is acted on, the stop is not behind a backlog" {
+	start_car
+	start_send /dev/null err "unix:$SOCK"
+	printf '\x1a' >in
+	wait_car "1a"
+	kill -STOP "$CAR_PID"
+	burst 2000000
+	kill -TERM "$SEND_PID"
+	reap "$SEND_PID" 3
+	[ "$STATUS" -eq 0 ] || fail "status $STATUS, want 0"
+	kill -CONT "$CAR_PID"
+	wait_until 5 sh -c 'tail -n 1 car.log | grep -q " 00$"'
+	local n
+	n=$(wc -l <car.log)
+	[ "$n" -le 64 ] || fail "the car got $n bytes before the stop"
+}
+
+@test "a car that takes no byte for the deadline: link lost, 69" {
+	start_car
+	start_send /dev/null err -d 0.5 "unix:$SOCK"
+	printf '\x1a' >in
+	wait_car "1a"
+	kill -STOP "$CAR_PID"
+	printf '\x1a' >in
+	reap "$SEND_PID" 5
+	kill -CONT "$CAR_PID"
+	[ "$STATUS" -eq 69 ] || fail "status $STATUS, want 69"
+	run cat err
+	assert_output "iracer-send: unix:$SOCK: link lost: the car took no byte for 0.5 s"
 }
