@@ -236,7 +236,7 @@ static const char *unix_hint(int errnum)
 	case ENOENT:
 		return "nothing listens there; start iracer-sim -l first";
 	case ECONNREFUSED:
-		return "the socket exists but nothing listens on it";
+		return "nothing listens on the socket, or the car is busy with another sender";
 	case EAGAIN:
 		return "the listener is not accepting connections";
 	}

@@ -88,12 +88,14 @@ void side_put(int fd, const char *text, size_t n)
 {
 	struct side *s = &sides[fd];
 
-	if (!s->on) {
-		write_all(fd, text, n);
-		return;
-	}
 	if (s->err)
 		return;
+	if (!s->on) {
+		/* not a side output (iracer-sim --plan): the lines are the product */
+		if (write_all(fd, text, n) < 0)
+			s->err = errno;
+		return;
+	}
 	if (n > SIDE_CAP - s->len) {
 		s->dropped++;
 		return;

@@ -30,7 +30,11 @@ int fd_private_nonblock(int fd);
  */
 void side_open(int fd);
 
-/* Queue one whole line (or several) for fd; dropped whole when it does not fit. */
+/*
+ * Queue one whole line (or several) for fd; dropped whole when it does not
+ * fit. On an fd that side_open was not called for, a plain blocking write.
+ * Errors are kept for side_error.
+ */
 void side_put(int fd, const char *text, size_t n);
 
 /* Write what is pending without waiting. Returns 0, or -1 after a write error. */

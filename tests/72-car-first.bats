@@ -288,3 +288,14 @@ time.sleep(1000)' >tty
 	run cat err
 	assert_output "iracer-send: unix:$SOCK: link lost: the car took no byte for 0.5 s"
 }
+
+@test "a second sender to an occupied iracer-sim is refused at once, never told 'up'" {
+	bg "$SIM" -l "unix:$SOCK" -j >tel 2>sim.err
+	wait_until 5 test -S "$SOCK"
+	start_send /dev/null err "unix:$SOCK"
+	wait_until 5 grep -q "connection 1" sim.err
+	run --separate-stderr timeout 5 "$SEND" -e -S "unix:$SOCK" < <(printf '\x1a')
+	[ "$status" -eq 69 ] || fail "status $status, want 69"
+	assert_output '{"type":"link","link":"down","reason":"Connection refused (nothing listens on the socket, or the car is busy with another sender)"}'
+	[ "$stderr" = "iracer-send: unix:$SOCK: Connection refused (nothing listens on the socket, or the car is busy with another sender)" ]
+}
