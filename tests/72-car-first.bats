@@ -249,6 +249,7 @@ time.sleep(1000)' >tty
 	printf '\x1a' >in
 	wait_car "1a"
 	kill -STOP "$SEND_PID"
+	wait_until 2 test "$(proc_state "$SEND_PID")" = T
 	printf '\x1a\x1a\x1a' >in
 	kill -CONT "$SEND_PID"
 	wait_until 2 grep -q 'continued: dropped 3 stale bytes' err
@@ -298,4 +299,86 @@ time.sleep(1000)' >tty
 	[ "$status" -eq 69 ] || fail "status $status, want 69"
 	assert_output '{"type":"link","link":"down","reason":"Connection refused (nothing listens on the socket, or the car is busy with another sender)"}'
 	[ "$stderr" = "iracer-send: unix:$SOCK: Connection refused (nothing listens on the socket, or the car is busy with another sender)" ]
+}
+
+# ---- 3. iracer-cmd never waits deaf to signals ----
+
+@test "iracer-cmd: opening a FIFO with no writer, SIGTERM stops the car and ends it" {
+	printf 'forward 10\n' >first.route
+	mkfifo second
+	bg sh -c 'exec "$1" first.route second >out.bin 2>err' sh "$CMD"
+	local cmd=$BG_PID
+	wait_until 5 test -s out.bin
+	sleep 0.2
+	kill -TERM "$cmd"
+	reap "$cmd" 3
+	[ "$STATUS" -eq 143 ] || fail "status $STATUS, want 143"
+	[ "$(hex <out.bin)" = "1a 00" ]
+}
+
+@test "iracer-cmd: SIGINT while it waits for a writer of its input" {
+	mkfifo lines
+	bg sh -c 'exec "$1" -i lines >out.bin 2>err' sh "$CMD"
+	local cmd=$BG_PID
+	sleep 0.3
+	kill -INT "$cmd"
+	reap "$cmd" 3
+	[ "$STATUS" -eq 130 ] || fail "status $STATUS, want 130"
+	[ "$(hex <out.bin)" = "00" ]
+}
+
+@test "iracer-cmd: SIGQUIT, SIGUSR1 and SIGALRM stop the car too" {
+	local sig
+	for sig in QUIT USR1 ALRM; do
+		rm -f lines out.bin
+		mkfifo lines
+		bg sh -c 'exec "$1" -i <>lines >out.bin 2>err' sh "$CMD"
+		echo "forward 10" >lines
+		wait_until 5 test -s out.bin
+		kill "-$sig" "$BG_PID"
+		reap "$BG_PID" 3
+		[ "$(hex <out.bin)" = "1a 00" ] || fail "$sig: $(hex <out.bin)"
+	done
+}
+
+@test "iracer-cmd: SIGTSTP stops the car, suspends; a route goes on when continued" {
+	printf 'forward 10 0.6s\nleft 10 0.3s\n' >r.route
+	bg sh -c 'exec "$1" r.route >out.bin 2>err' sh "$CMD"
+	local cmd=$BG_PID
+	wait_until 5 test -s out.bin
+	kill -TSTP "$cmd"
+	wait_until 2 test "$(proc_state "$cmd")" = T
+	[ "$(hex <out.bin)" = "1a 00" ]
+	kill -CONT "$cmd"
+	reap "$cmd" 5
+	[ "$STATUS" -eq 0 ] || fail "status $STATUS"
+	[ "$(hex <out.bin)" = "1a 00 3a 00" ]
+}
+
+# ---- 5. fresh, not stale ----
+
+@test "iracer-cmd -i: lines that waited while it was stopped: only the newest is sent" {
+	mkfifo lines
+	bg sh -c 'exec "$1" -i <>lines >out.bin 2>err' sh "$CMD"
+	local cmd=$BG_PID
+	echo "forward 5" >lines
+	wait_until 5 test -s out.bin
+	kill -STOP "$cmd"
+	wait_until 2 test "$(proc_state "$cmd")" = T
+	printf 'forward 1\nforward 2\nforward 3\nforward 4\nforward 5\nforward 6\nforward 7\nforward 8\nforward 9\n' >lines
+	kill -CONT "$cmd"
+	sleep 0.5
+	[ "$(hex <out.bin)" = "15 19" ]
+}
+
+@test "iracer-cmd route SIGSTOPped past two steps: on SIGCONT only the step due now" {
+	printf 'forward 3 0.4s\nbackward 4 0.4s\nleft 5 0.4s\nright 6 0.4s\nforward 7 0.4s\n' >r.route
+	bg sh -c 'exec "$1" r.route >out.bin 2>err' sh "$CMD"
+	local cmd=$BG_PID
+	sleep 0.1
+	kill -STOP "$cmd"
+	sleep 1.3
+	kill -CONT "$cmd"
+	reap "$cmd" 5
+	[ "$(hex <out.bin)" = "13 46 17 00" ]
 }
