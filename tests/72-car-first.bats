@@ -382,3 +382,135 @@ time.sleep(1000)' >tty
 	reap "$cmd" 5
 	[ "$(hex <out.bin)" = "13 46 17 00" ]
 }
+
+# ---- 2, 4, 5. iracer-drive ----
+
+# iracer-drive ARGS... in a session of its own (SIGINT at its default, as in a
+# terminal), its private directory under ./t. Sets PORT, DRIVE_PID.
+start_drive() {
+	PORT=$(free_port)
+	mkdir -p t
+	TMPDIR=$BATS_TEST_TMPDIR/t IRACER_BIN="$BIN" "$PY" -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+os.setsid()
+os.execv(sys.argv[1], sys.argv[1:])' "$TOP/scripts/iracer-drive" -p "$PORT" "$@" \
+		>drive.out 2>drive.err &
+	DRIVE_PID=$!
+	BG_PIDS+=("$DRIVE_PID")
+	wait_until 10 grep -q "^http://127.0.0.1:$PORT/" drive.out || {
+		cat drive.err >&2
+		return 1
+	}
+}
+
+# A driver holding forward 10 with the page's 100 ms heartbeat. Pid: $DRIVER.
+start_driver() {
+	bg "$PY" "$TOP/tests/ws-driver.py" "ws://127.0.0.1:$PORT/ws" \
+		'{"command":"forward","speed":10}' --every 0.1 --for 30 --read 0 >/dev/null 2>&1
+	DRIVER=$BG_PID
+}
+
+# Every process iracer-drive started (its session, and the sim in its own) is
+# gone within 3 s.
+drive_gone() {
+	# [i]: the pattern does not match this sh's own command line
+	wait_until 3 sh -c '! pgrep -s "$1" >/dev/null && ! pgrep -f "$2" >/dev/null' \
+		sh "$DRIVE_PID" "[i]racer-sim -l unix:$BATS_TEST_TMPDIR/t/" ||
+		{ pgrep -a -s "$DRIVE_PID" >&2; pgrep -a -f "[i]racer-sim -l unix:$BATS_TEST_TMPDIR/t/" >&2; return 1; }
+}
+
+drive_status() {
+	wait_exit "$DRIVE_PID" "${1:-10}" || fail "iracer-drive still running"
+	STATUS=0
+	wait "$DRIVE_PID" || STATUS=$?
+}
+
+last_car_byte() {
+	tail -n 1 car.log | cut -d ' ' -f 2
+}
+
+@test "iracer-drive: SIGKILL of the supervisor: iracer-send stops the car, no child outlives it" {
+	start_car
+	start_drive "unix:$SOCK"
+	start_driver
+	wait_until 5 grep -q ' 1a$' car.log
+	kill -KILL "$DRIVE_PID"
+	wait_until 2 test "$(last_car_byte)" = 00
+	drive_gone
+}
+
+@test "iracer-drive --sim: SIGKILL of the supervisor: the simulator does not outlive it" {
+	start_drive --sim
+	start_driver
+	wait_until 5 pgrep -f "iracer-sim -l unix:$BATS_TEST_TMPDIR/t/"
+	sleep 0.3
+	kill -KILL "$DRIVE_PID"
+	drive_gone
+}
+
+@test "iracer-drive: SIGQUIT of the supervisor stops the car, nothing left, exit 0" {
+	start_car
+	start_drive "unix:$SOCK"
+	start_driver
+	wait_until 5 grep -q ' 1a$' car.log
+	kill -QUIT "$DRIVE_PID"
+	wait_until 2 test "$(last_car_byte)" = 00
+	drive_status
+	[ "$STATUS" -eq 0 ] || fail "status $STATUS: $(cat drive.err)"
+	drive_gone
+	[ -z "$(ls t)" ]
+}
+
+@test "iracer-drive: Ctrl-C while iracer-send is stopped (SIGSTOP): the car is stopped, exit 0" {
+	start_car
+	start_drive "unix:$SOCK"
+	start_driver
+	wait_until 5 grep -q ' 1a$' car.log
+	local send
+	send=$(pgrep -s "$DRIVE_PID" -x iracer-send)
+	kill -STOP "$send"
+	kill -INT "$DRIVE_PID"
+	wait_until 5 test "$(last_car_byte)" = 00 || { cat drive.err; false; }
+	drive_status
+	[ "$STATUS" -eq 0 ] || fail "status $STATUS: $(cat drive.err)"
+	drive_gone
+}
+
+@test "iracer-drive: Ctrl-C while the car is unreachable: keeps trying; the car back 1 s later is stopped" {
+	start_drive "unix:$SOCK"
+	start_driver
+	sleep 0.5
+	kill -INT "$DRIVE_PID"
+	sleep 1
+	kill -0 "$DRIVE_PID" || fail "iracer-drive gave up at once: $(cat drive.err)"
+	start_car
+	wait_car "00" 5
+	drive_status
+	[ "$STATUS" -eq 0 ] || fail "status $STATUS: $(cat drive.err)"
+	grep -q 'the stop was not confirmed (iracer-send status 69); trying again' drive.err
+	drive_gone
+}
+
+@test "iracer-drive: a car that never comes back: exit 69, the car may still be moving" {
+	start_drive --stop-wait 1 "unix:$SOCK"
+	kill -INT "$DRIVE_PID"
+	drive_status 15
+	[ "$STATUS" -eq 69 ] || fail "status $STATUS: $(cat drive.err)"
+	grep -q "^iracer-drive: could not stop the car at unix:$SOCK within 1 s: it may still be moving$" drive.err
+	drive_gone
+	[ -z "$(ls t)" ]
+}
+
+@test "iracer-drive: FIFOs that cannot be created: reported, exit 74, nothing left behind" {
+	mkdir fakebin
+	printf '#!/bin/sh\necho "mkfifo: cannot create fifo: No space left on device" >&2\nexit 1\n' \
+		>fakebin/mkfifo
+	chmod +x fakebin/mkfifo
+	mkdir t
+	PATH=$BATS_TEST_TMPDIR/fakebin:$PATH TMPDIR=$BATS_TEST_TMPDIR/t IRACER_BIN="$BIN" \
+		run timeout 10 "$TOP/scripts/iracer-drive" -p "$(free_port)" --sim
+	[ "$status" -eq 74 ] || fail "status $status: $output"
+	assert_line --regexp "^iracer-drive: cannot create FIFOs in $BATS_TEST_TMPDIR/t/iracer-drive\.[A-Za-z0-9]+ \($BATS_TEST_TMPDIR/t full\?\)$"
+	[ -z "$(ls t)" ]
+}
