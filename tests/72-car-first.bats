@@ -75,10 +75,26 @@ stall_fifo() {
 	wait_car "00"
 }
 
-@test "iracer-cmd, iracer-sim and ws-bridge with 0, 1, 2 closed start cleanly" {
-	run -0 sh -c '"$1" -c <&- >&- 2>&-; echo $?' sh "$CMD"
-	run -0 "$BIN/iracer-sim" --version <&- 2>&-
-	run -0 sh -c '"$1" --version >&- 2>&- || exit 1' sh "$BIN/ws-bridge"
+@test "iracer-cmd with stdout closed: its route file does not become stdout" {
+	printf 'forward 10 0.1s\n' >r.route
+	timeout 5 "$CMD" r.route >&- 2>err
+	[ ! -s err ] || fail "$(cat err)"
+}
+
+@test "iracer-sim -j with stdout closed: its socket does not become stdout" {
+	bg sh -c 'exec "$1" -j -l "unix:$2" >&- 2>sim.err' sh "$SIM" "$SOCK"
+	local sim=$BG_PID
+	wait_until 5 test -S "$SOCK"
+	printf '\x1a' | "$SEND" -S "unix:$SOCK"
+	wait_until 5 grep -q "connection closed" sim.err
+	kill -TERM "$sim"
+	reap "$sim"
+	[ "$STATUS" -eq 0 ] || fail "status $STATUS: $(cat sim.err)"
+	! grep -q stdout sim.err
+}
+
+@test "ws-bridge starts with 0, 1 and 2 closed" {
+	run -0 sh -c '"$1" --version >&- 2>&- <&- || exit 1' sh "$BIN/ws-bridge"
 }
 
 # ---- 1. a stalled side output blocks nothing ----
