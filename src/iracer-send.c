@@ -570,9 +570,10 @@ static void input_event(struct sender *s)
  */
 static void drop_stale_input(struct sender *s)
 {
+	static const uint8_t stop = BYTE_STOP;
 	uint8_t buf[4096];
 	size_t dropped = s->out_len;
-	int i;
+	int i, saw_stop = 0;
 
 	s->out_len = 0;
 	for (i = 0; i < 256 && s->reading; i++) {
@@ -584,9 +585,15 @@ static void drop_stale_input(struct sender *s)
 		if (r <= 0)
 			break; /* the end of input is seen again by the loop */
 		dropped += (size_t)r;
+		saw_stop |= memchr(buf, BYTE_STOP, (size_t)r) != NULL;
 	}
 	if (s->o.verbose)
 		warnx("continued: dropped %zu stale byte%s", dropped, dropped == 1 ? "" : "s");
+	/* a stop is never stale: one among them still goes */
+	if (saw_stop && s->state == LINK_UP) {
+		take_input(s, &stop, 1);
+		push(s);
+	}
 }
 
 /* SIGTSTP: stop the car, then suspend; on SIGCONT, nothing stale. */

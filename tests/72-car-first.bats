@@ -487,7 +487,7 @@ last_car_byte() {
 	send=$(pgrep -s "$DRIVE_PID" -x iracer-send)
 	kill -STOP "$send"
 	kill -INT "$DRIVE_PID"
-	wait_until 5 test "$(last_car_byte)" = 00 || { cat drive.err; false; }
+	wait_until 10 test "$(last_car_byte)" = 00 || { cat drive.err; false; }
 	drive_status
 	[ "$STATUS" -eq 0 ] || fail "status $STATUS: $(cat drive.err)"
 	drive_gone
