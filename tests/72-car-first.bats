@@ -530,3 +530,29 @@ last_car_byte() {
 	assert_line --regexp "^iracer-drive: cannot create FIFOs in $BATS_TEST_TMPDIR/t/iracer-drive\.[A-Za-z0-9]+ \($BATS_TEST_TMPDIR/t full\?\)$"
 	[ -z "$(ls t)" ]
 }
+
+@test "Ctrl-Z to the whole pipeline (iracer-cmd -i | iracer-send): stopped first; on fg nothing stale" {
+	start_car
+	mkfifo lines
+	exec 7<>lines
+	# (every descriptor redirected: a process left stopped must not hold bats' output)
+	bg setsid sh -c 'exec 7>&-; "$1" -i <lines 2>cmd.err | "$2" "unix:$3" >/dev/null 2>send.err' \
+		sh "$CMD" "$SEND" "$SOCK" >/dev/null 2>&1
+	local pg=$BG_PID send
+	echo "forward 10" >&7
+	wait_car "1a"
+	send=$(pgrep -g "$pg" -x iracer-send)
+	kill -TSTP -- "-$pg"
+	wait_until 3 grep -q ' 00$' car.log || { kill -CONT -- "-$pg"; fail "no stop: $(car_bytes)"; }
+	wait_until 2 test "$(proc_state "$send")" = T || { kill -CONT -- "-$pg"; fail "not suspended"; }
+	echo "forward 10" >&7
+	echo "forward 10" >&7
+	kill -CONT -- "-$pg"
+	sleep 0.5
+	# iracer-cmd's newest line reaches iracer-send after it continued: one fresh
+	# forward at most, never the burst of stale ones
+	[ "$(grep -c ' 1a$' car.log)" -le 2 ] || fail "car got: $(car_bytes)"
+	kill -TERM -- "-$pg"
+	wait_until 3 sh -c 'tail -n 1 car.log | grep -q " 00$"'
+	exec 7>&-
+}
