@@ -120,6 +120,12 @@ proc_state() {
 	sed 's/.*) //' "/proc/$1/stat" | cut -d ' ' -f 1
 }
 
+# True when process $1 is in state $2 (T: stopped). wait_until needs a command:
+# "$(...)" in its arguments would be expanded once only.
+state_is() {
+	[ "$(proc_state "$1")" = "$2" ]
+}
+
 # CPU time (utime + stime, clock ticks) of process $1.
 cpu_ticks() {
 	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
@@ -249,7 +255,7 @@ time.sleep(1000)' >tty
 	wait_car "1a"
 	kill -TSTP "$SEND_PID"
 	wait_car "1a 00"
-	wait_until 2 test "$(proc_state "$SEND_PID")" = T
+	wait_until 2 state_is "$SEND_PID" T
 	printf '\x1a\x1a\x1a\x1a' >in
 	kill -CONT "$SEND_PID"
 	wait_until 2 grep -q 'continued: dropped 4 stale bytes' err
@@ -265,7 +271,7 @@ time.sleep(1000)' >tty
 	printf '\x1a' >in
 	wait_car "1a"
 	kill -STOP "$SEND_PID"
-	wait_until 2 test "$(proc_state "$SEND_PID")" = T
+	wait_until 2 state_is "$SEND_PID" T
 	printf '\x1a\x1a\x1a' >in
 	kill -CONT "$SEND_PID"
 	wait_until 2 grep -q 'continued: dropped 3 stale bytes' err
@@ -363,7 +369,7 @@ time.sleep(1000)' >tty
 	local cmd=$BG_PID
 	wait_until 5 test -s out.bin
 	kill -TSTP "$cmd"
-	wait_until 2 test "$(proc_state "$cmd")" = T
+	wait_until 2 state_is "$cmd" T
 	[ "$(hex <out.bin)" = "1a 00" ]
 	kill -CONT "$cmd"
 	reap "$cmd" 5
@@ -380,7 +386,7 @@ time.sleep(1000)' >tty
 	echo "forward 5" >lines
 	wait_until 5 test -s out.bin
 	kill -STOP "$cmd"
-	wait_until 2 test "$(proc_state "$cmd")" = T
+	wait_until 2 state_is "$cmd" T
 	printf 'forward 1\nforward 2\nforward 3\nforward 4\nforward 5\nforward 6\nforward 7\nforward 8\nforward 9\n' >lines
 	kill -CONT "$cmd"
 	sleep 0.5
@@ -446,13 +452,17 @@ last_car_byte() {
 	tail -n 1 car.log | cut -d ' ' -f 2
 }
 
+car_stopped() {
+	[ "$(last_car_byte)" = 00 ]
+}
+
 @test "iracer-drive: SIGKILL of the supervisor: iracer-send stops the car, no child outlives it" {
 	start_car
 	start_drive "unix:$SOCK"
 	start_driver
 	wait_until 5 grep -q ' 1a$' car.log
 	kill -KILL "$DRIVE_PID"
-	wait_until 2 test "$(last_car_byte)" = 00
+	wait_until 2 car_stopped
 	drive_gone
 }
 
@@ -471,7 +481,7 @@ last_car_byte() {
 	start_driver
 	wait_until 5 grep -q ' 1a$' car.log
 	kill -QUIT "$DRIVE_PID"
-	wait_until 2 test "$(last_car_byte)" = 00
+	wait_until 2 car_stopped
 	drive_status
 	[ "$STATUS" -eq 0 ] || fail "status $STATUS: $(cat drive.err)"
 	drive_gone
@@ -487,7 +497,7 @@ last_car_byte() {
 	send=$(pgrep -s "$DRIVE_PID" -x iracer-send)
 	kill -STOP "$send"
 	kill -INT "$DRIVE_PID"
-	wait_until 10 test "$(last_car_byte)" = 00 || { cat drive.err; false; }
+	wait_until 2 car_stopped
 	drive_status
 	[ "$STATUS" -eq 0 ] || fail "status $STATUS: $(cat drive.err)"
 	drive_gone
@@ -544,7 +554,7 @@ last_car_byte() {
 	send=$(pgrep -g "$pg" -x iracer-send)
 	kill -TSTP -- "-$pg"
 	wait_until 3 grep -q ' 00$' car.log || { kill -CONT -- "-$pg"; fail "no stop: $(car_bytes)"; }
-	wait_until 2 test "$(proc_state "$send")" = T || { kill -CONT -- "-$pg"; fail "not suspended"; }
+	wait_until 2 state_is "$send" T || { kill -CONT -- "-$pg"; fail "not suspended"; }
 	echo "forward 10" >&7
 	echo "forward 10" >&7
 	kill -CONT -- "-$pg"
