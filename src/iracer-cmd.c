@@ -128,7 +128,8 @@ static bool out_until(const void *buf, size_t n, int64_t deadline, bool give_way
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			err(EX_IOERR, "stdout");
 		side_pollfds(pfd + 1);
-		if (clock_poll_until(pfd, 1 + SIDE_NFDS, deadline, give_way ? wait_mask : NULL) == 0)
+		if (clock_poll_until(pfd, 1 + SIDE_NFDS, deadline, give_way ? wait_mask : NULL) ==
+			0)
 			return false;
 		side_flush();
 		if (give_way && got_signal && !is_suspend_signal(got_signal))
@@ -538,8 +539,8 @@ static void out_stop(void)
 		out_until(&stop, 1, clock_now() + NS_PER_S, false);
 		return;
 	}
-	n = snprintf(line, sizeof(line), "0x%02x %s\n", stop,
-		byte_describe(stop, what, sizeof(what)));
+	n = snprintf(
+		line, sizeof(line), "0x%02x %s\n", stop, byte_describe(stop, what, sizeof(what)));
 	out_until(line, (size_t)n, clock_now() + NS_PER_S, false);
 }
 
