@@ -7,11 +7,18 @@
  * The input is read with read(2) and poll(2), never stdio: whether the next
  * line "has already arrived" when a hold ends decides between flowing on and
  * sending a stop byte, and only the fd can answer that without blocking.
+ *
+ * Every wait is a ppoll(2) that lets the stop signals in, opening a FIFO
+ * included (files are opened O_NONBLOCK and then polled), and writing: the
+ * output and standard error get descriptions of their own that never block.
+ * Fresh, not stale: with -i the newest waiting line wins, and a route that
+ * fell behind (suspended, starved) sends only the step due now.
  */
 #include "clock.h"
 #include "command.h"
 #include "plan.h"
 #include "protocol.h"
+#include "sideout.h"
 #include "util.h"
 
 #include <err.h>
@@ -68,6 +75,8 @@ static volatile sig_atomic_t got_signal;
 static sigset_t unblocked_mask;
 static const sigset_t *wait_mask;
 static int exit_status;
+static bool out_tty;	     /* stdout is a terminal: readable lines, not bytes */
+static bool stopped_by_tstp; /* the car was stopped for a suspension */
 
 static void note_status(int status)
 {
@@ -99,10 +108,41 @@ static void help(void)
 	exit(0);
 }
 
+/*
+ * Write all n bytes, waiting in ppoll with the stop signals let in, until the
+ * deadline. With give_way, a stop signal ends the wait (the byte is dropped:
+ * the caller stops the car next). Returns true when all was written.
+ */
+static bool out_until(const void *buf, size_t n, int64_t deadline, bool give_way)
+{
+	const char *p = buf;
+
+	while (n > 0) {
+		struct pollfd pfd[1 + SIDE_NFDS] = {{.fd = STDOUT_FILENO, .events = POLLOUT}};
+		ssize_t w = write(STDOUT_FILENO, p, n);
+		if (w >= 0) {
+			p += w;
+			n -= (size_t)w;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			err(EX_IOERR, "stdout");
+		side_pollfds(pfd + 1);
+		if (clock_poll_until(pfd, 1 + SIDE_NFDS, deadline, give_way ? wait_mask : NULL) ==
+			0)
+			return false;
+		side_flush();
+		if (give_way && got_signal && !is_suspend_signal(got_signal))
+			return false;
+	}
+	return true;
+}
+
 static void out(const void *buf, size_t n)
 {
-	if (write_all(STDOUT_FILENO, buf, n) < 0)
-		err(EX_IOERR, "stdout");
+	out_until(buf, n, NO_DEADLINE, true);
 }
 
 /* "0x18 forward 8\n": the readable form of a byte, for --decode and terminals. */
@@ -126,7 +166,8 @@ static bool open_input(struct reader *r, const char *name)
 		r->name = STDIN_NAME;
 		return true;
 	}
-	r->fd = open(name, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO without a writer must not hold us in open(2), deaf to signals */
+	r->fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (r->fd < 0) {
 		warn("%s", name);
 		note_status(EX_NOINPUT);
@@ -164,6 +205,54 @@ static void close_input(struct reader *r)
 	r->fd = -1;
 }
 
+static void out_stop(void);
+
+/*
+ * Whether a stop signal ends the run. SIGTSTP does not: the car is stopped,
+ * then we suspend, and go on when continued (SIGCONT sets nothing).
+ */
+static bool signal_ends_run(void)
+{
+	if (!got_signal)
+		return false;
+	if (!is_suspend_signal(got_signal))
+		return true;
+	got_signal = 0;
+	out_stop();
+	stopped_by_tstp = true;
+	side_flush();
+	suspend_self();
+	return false;
+}
+
+/*
+ * ppoll fds (and the side outputs) until one is ready or the deadline.
+ * Returns >0 ready, 0 deadline, -1 when a stop signal ends the run.
+ */
+static int wait_for(struct pollfd *fd, int64_t deadline)
+{
+	struct pollfd p[1 + SIDE_NFDS];
+	int rc;
+
+	for (;;) {
+		if (signal_ends_run())
+			return -1;
+		p[0] = fd != NULL ? *fd : (struct pollfd){.fd = -1};
+		side_pollfds(p + 1);
+		rc = clock_poll_until(p, 1 + SIDE_NFDS, deadline, wait_mask);
+		if (rc < 0 && errno != EINTR)
+			err(EX_OSERR, "ppoll");
+		side_flush();
+		if (rc == 0)
+			return 0;
+		if (rc > 0 && p[0].revents) {
+			if (fd != NULL)
+				fd->revents = p[0].revents;
+			return 1;
+		}
+	}
+}
+
 /* Read what is there, waiting until the deadline at most. GOT: look again. */
 static enum got fill(struct reader *r, int64_t deadline)
 {
@@ -176,12 +265,9 @@ static enum got fill(struct reader *r, int64_t deadline)
 		r->len -= r->start;
 		r->start = 0;
 	}
-	while ((rc = clock_poll_until(&pfd, 1, deadline, wait_mask)) < 0) {
-		if (errno != EINTR)
-			err(EX_OSERR, "poll");
-		if (got_signal)
-			return SIGNALLED;
-	}
+	rc = wait_for(&pfd, deadline);
+	if (rc < 0)
+		return SIGNALLED;
 	if (rc == 0)
 		return LATER;
 	n = read(r->fd, r->buf + r->len, sizeof(r->buf) - r->len);
@@ -304,6 +390,7 @@ static void emit(struct sched *s, uint8_t byte, int64_t at)
 		out(&byte, 1);
 	}
 	s->cur = byte;
+	stopped_by_tstp = false;
 }
 
 /* false when a stop signal came first */
@@ -311,26 +398,36 @@ static bool wait_until(const struct sched *s, int64_t deadline)
 {
 	if (s->plan)
 		return true;
-	while (clock_poll_until(NULL, 0, deadline, wait_mask) < 0) {
-		if (errno != EINTR)
-			err(EX_OSERR, "ppoll");
-		if (got_signal)
-			return false;
-	}
-	return true;
+	return wait_for(NULL, deadline) >= 0;
 }
+
+/*
+ * A timed step whose hold was over more than BEHIND ago (we were suspended
+ * or starved) is not sent: a route that fell behind sends only the step due
+ * now. The grace keeps ordinary scheduling jitter from costing a short step.
+ */
+#define BEHIND (100 * NS_PER_MS)
 
 static void apply(struct sched *s, const struct command *cmd, int64_t at)
 {
 	s->base = at;
-	if (cmd->kind == CMD_SEND)
-		emit(s, cmd->byte, at);
 	s->hold_end = cmd->duration_ns == COMMAND_UNTIMED ? NO_DEADLINE : at + cmd->duration_ns;
+	if (cmd->kind != CMD_SEND)
+		return;
+	if (!s->plan && cmd->duration_ns > 0 && s->hold_end != NO_DEADLINE &&
+		s->hold_end + BEHIND <= clock_now())
+		return;
+	emit(s, cmd->byte, at);
 }
 
 /* A timed hold ended with nothing new to do: the car stops. */
 static void end_hold(struct sched *s)
 {
+	if (stopped_by_tstp) {
+		/* stopped for the suspension already */
+		stopped_by_tstp = false;
+		s->cur = BYTE_STOP;
+	}
 	if (s->cur > 0)
 		emit(s, BYTE_STOP, s->hold_end);
 	s->base = s->hold_end;
@@ -381,6 +478,24 @@ static bool run_out(struct sched *s)
 }
 
 /*
+ * Live mode: of the lines waiting now, the newest wins; the others were
+ * meant for a moment that has passed (a stalled or suspended controller).
+ */
+static enum got newest_command(struct reader *r, struct command *cmd)
+{
+	struct command next;
+
+	for (;;) {
+		enum got g = fetch_command(r, 0, &next);
+		if (g == SIGNALLED)
+			return g;
+		if (g != GOT)
+			return GOT; /* the end of input is seen by the next call */
+		*cmd = next;
+	}
+}
+
+/*
  * The next command and when it takes effect. Without -i, a hold runs to its
  * end and the next command starts at that deadline if it is already there;
  * a command that had to be waited for starts when it arrives. With -i, every
@@ -394,7 +509,7 @@ static enum got next_step(struct sched *s, struct reader *r, struct command *cmd
 	if (s->interrupt) {
 		g = fetch_live(s, r, cmd);
 		*at = clock_now();
-		return g;
+		return g == GOT ? newest_command(r, cmd) : g;
 	}
 	if (s->hold_end != NO_DEADLINE) {
 		if (!wait_until(s, s->hold_end))
@@ -443,28 +558,35 @@ static enum got run(struct sched *s, struct reader *r)
 
 static void on_stop_signal(int sig)
 {
-	got_signal = sig;
+	/* SIGCONT only wakes the wait: what is due next is worked out afresh */
+	if (sig != SIGCONT)
+		got_signal = sig;
 }
 
 /*
- * SIGINT, SIGTERM and SIGHUP are blocked except inside ppoll, so one can
- * never slip in between checking the flag and starting to wait.
+ * The stop signals are blocked except inside ppoll, so one can never slip in
+ * between checking the flag and starting to wait.
  */
 static void catch_stop_signals(void)
 {
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-	sigset_t block;
-
-	sigemptyset(&block);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		on_signal(sigs[i], on_stop_signal);
-		sigaddset(&block, sigs[i]);
-	}
-	sigprocmask(SIG_BLOCK, &block, &unblocked_mask);
-	sigdelset(&unblocked_mask, SIGINT);
-	sigdelset(&unblocked_mask, SIGTERM);
-	sigdelset(&unblocked_mask, SIGHUP);
+	block_stop_signals(on_stop_signal, &unblocked_mask);
 	wait_mask = &unblocked_mask;
+}
+
+/* The stop byte now, waiting a second at most for room; signals wait. */
+static void out_stop(void)
+{
+	char what[DESCRIBE_MAX], line[DESCRIBE_MAX + 8];
+	uint8_t stop = BYTE_STOP;
+	int n;
+
+	if (!out_tty) {
+		out_until(&stop, 1, clock_now() + NS_PER_S, false);
+		return;
+	}
+	n = snprintf(
+		line, sizeof(line), "0x%02x %s\n", stop, byte_describe(stop, what, sizeof(what)));
+	out_until(line, (size_t)n, clock_now() + NS_PER_S, false);
 }
 
 /* Interrupted: the car must end stopped, then die of the signal as expected. */
@@ -473,10 +595,9 @@ static void stop_and_die(const struct sched *s)
 	int sig = got_signal;
 	sigset_t set;
 
-	if (s->tty)
-		out_described(BYTE_STOP);
-	else
-		out(&(uint8_t){BYTE_STOP}, 1);
+	(void)s;
+	out_stop();
+	side_drain(clock_now() + NS_PER_S / 4);
 	signal(sig, SIG_DFL);
 	sigemptyset(&set);
 	sigaddset(&set, sig);
@@ -491,7 +612,10 @@ static void run_mode(struct reader *r, bool interrupt, bool plan)
 
 	if (!plan) {
 		catch_stop_signals();
-		s.tty = isatty(STDOUT_FILENO);
+		s.tty = out_tty = isatty(STDOUT_FILENO);
+		/* the car's stream: writes wait in ppoll, where signals get in */
+		fd_private_nonblock(STDOUT_FILENO);
+		side_open(STDERR_FILENO);
 		s.start = clock_now();
 	}
 	s.base = s.start;
@@ -563,6 +687,7 @@ int main(int argc, char **argv)
 	bool interrupt = false;
 	int c;
 
+	program_start();
 	stderr_whole_lines();
 	atexit(close_stdout);
 	while ((c = getopt_long(argc, argv, "cdins:h", longopts, NULL)) != -1) {

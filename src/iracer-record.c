@@ -535,6 +535,7 @@ int main(int argc, char **argv)
 	static struct recorder R = {.last_byte = -1};
 	static struct lines in = {.fd = STDIN_FILENO}, ctl = {.fd = -1};
 
+	program_start();
 	stderr_whole_lines();
 	parse_options(argc, argv, &R.o);
 	setup_signals();

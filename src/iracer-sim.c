@@ -9,6 +9,7 @@
 #include "model.h"
 #include "plan.h"
 #include "protocol.h"
+#include "sideout.h"
 #include "svg.h"
 #include "util.h"
 
@@ -35,6 +36,7 @@ static const char help_text[] =
 	"move a model car, report where it went.\n"
 	"\n"
 	"  -l, --listen unix:PATH  listen on a UNIX stream socket, one connection at a time\n"
+	"                          (like the car, a second one is refused while one is open)\n"
 	"  -p, --pty               create a pseudo-terminal (path on stderr), like /dev/rfcomm0\n"
 	"      --rfcomm CHANNEL    listen on a Bluetooth RFCOMM channel (1-30)\n"
 	"      --plan              read 'SECONDS BYTE COMMAND' plan lines, simulate in virtual "
@@ -107,7 +109,8 @@ static volatile sig_atomic_t stop_signal;
 
 static void on_stop_signal(int sig)
 {
-	stop_signal = sig;
+	if (sig != SIGCONT)
+		stop_signal = sig;
 }
 
 __attribute__((format(printf, 1, 2), noreturn)) static void usage_error(const char *fmt, ...)
@@ -134,28 +137,37 @@ static double tidy(double v, double unit)
 	return fabs(v) < unit / 2 ? 0 : v;
 }
 
+/* A telemetry reader that left is reported once: exit 74. */
+static void check_stdout(struct sim *s)
+{
+	if (s->telemetry && !s->failed && side_error(STDOUT_FILENO)) {
+		errno = side_error(STDOUT_FILENO);
+		warn("stdout");
+		s->failed = EX_IOERR;
+	}
+}
+
 static void telemetry_line(struct sim *s, const uint8_t *byte)
 {
-	char what[DESCRIBE_MAX], head[64] = "";
+	char what[DESCRIBE_MAX], head[64] = "", line[256];
 	const struct pose *p = &s->car.pose;
+	int n;
 
 	if (!s->telemetry || s->failed)
 		return;
 	if (byte != NULL)
 		snprintf(head, sizeof(head), "\"byte\":\"0x%02x\",\"command\":\"%s\",", *byte,
 			byte_describe(*byte, what, sizeof(what)));
-	printf("{\"t\":%.3f,%s\"x\":%.3f,\"y\":%.3f,\"heading\":%.1f,\"speed\":%.2f}\n",
+	n = snprintf(line, sizeof(line),
+		"{\"type\":\"telemetry\",\"t\":%.3f,%s\"x\":%.3f,\"y\":%.3f,\"heading\":%.1f,"
+		"\"speed\":%.2f}\n",
 		(double)s->t / NS_PER_S, head, tidy(p->x, 1e-3), tidy(p->y, 1e-3),
 		tidy(heading_degrees(p->heading), 0.1), tidy(s->car.motion.v, 0.01));
 	s->last_line = s->t;
-	/* a line is due now, not when a buffer fills */
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		warn("stdout");
-		s->failed = EX_IOERR;
-		/* reported once: drop what is left so the exit does not say it again */
-		__fpurge(stdout);
-		clearerr(stdout);
-	}
+	/* a line is due now, not when a buffer fills; a stalled reader loses it */
+	if (n > 0 && (size_t)n < sizeof(line))
+		side_put(STDOUT_FILENO, line, (size_t)n);
+	check_stdout(s);
 }
 
 /*
@@ -285,26 +297,65 @@ static int take_bytes(struct sim *s, int fd, int64_t start)
 }
 
 /*
+ * Like the car, one connection at a time: while one is open the listening
+ * socket is closed (its file stays), so a second sender is refused at once
+ * instead of waiting unseen in the backlog, believing it is connected.
+ */
+static void pause_listening(struct listener *l)
+{
+	if (l->kind != LISTEN_PTY && l->fd >= 0) {
+		close(l->fd);
+		l->fd = -1;
+	}
+}
+
+static void resume_listening(struct listener *l, const struct options *o)
+{
+	if (l->kind == LISTEN_PTY || l->fd >= 0)
+		return;
+	listen_close(l); /* removes the socket file if it is still ours */
+	if (o->source == SRC_UNIX && listen_unix(l, o->unix_path) < 0)
+		err(EX_UNAVAILABLE, "unix:%s", o->unix_path);
+	if (o->source == SRC_RFCOMM && listen_rfcomm(l, (int)o->channel) < 0)
+		err(EX_UNAVAILABLE, "rfcomm channel %ld", o->channel);
+}
+
+/* Wait for input, a telemetry tick or a side output; acts on signals. */
+static int live_wait(struct sim *s, int fd, int64_t start, const sigset_t *waitmask)
+{
+	struct pollfd p[1 + SIDE_NFDS] = {{.fd = fd, .events = POLLIN}};
+	int64_t tick = sim_next_tick(s);
+	int r;
+
+	side_pollfds(p + 1);
+	r = clock_poll_until(
+		p, 1 + SIDE_NFDS, tick == NO_DEADLINE ? NO_DEADLINE : start + tick, waitmask);
+	if (r < 0 && errno != EINTR)
+		err(EX_OSERR, "poll");
+	side_flush();
+	check_stdout(s);
+	if (stop_signal && is_suspend_signal(stop_signal)) {
+		/* a car has nothing to stop first: just suspend */
+		stop_signal = 0;
+		suspend_self();
+	}
+	sim_advance(s, clock_now() - start, 1);
+	return r > 0 && p[0].revents;
+}
+
+/*
  * Bytes arrive in real time from fd, or from connections accepted on l
  * when l is not NULL. Ends on EOF of a plain fd or on a signal.
  */
-static void run_live(
-	struct sim *s, struct listener *l, int fd, int64_t start, const sigset_t *waitmask)
+static void run_live(struct sim *s, struct listener *l, const struct options *o, int fd,
+	int64_t start, const sigset_t *waitmask)
 {
 	char peer[128], what[DESCRIBE_MAX];
-	struct pollfd pfd;
-	int r, count = 0;
+	int count = 0;
 
 	while (!stop_signal && !s->failed) {
 		int waiting = l != NULL && fd < 0;
-		pfd = (struct pollfd){.fd = waiting ? l->fd : fd, .events = POLLIN};
-		int64_t tick = sim_next_tick(s);
-		r = clock_poll_until(
-			&pfd, 1, tick == NO_DEADLINE ? NO_DEADLINE : start + tick, waitmask);
-		if (r < 0 && errno != EINTR)
-			err(EX_OSERR, "poll");
-		sim_advance(s, clock_now() - start, 1);
-		if (r <= 0)
+		if (!live_wait(s, waiting ? l->fd : fd, start, waitmask))
 			continue;
 		if (waiting) {
 			fd = listen_accept(l, peer, sizeof(peer));
@@ -313,6 +364,7 @@ static void run_live(
 				continue;
 			}
 			set_nonblock(fd, 1);
+			pause_listening(l);
 			warnx("connection %d %s", ++count, peer);
 			continue;
 		}
@@ -325,6 +377,7 @@ static void run_live(
 			byte_describe(s->car.byte, what, sizeof(what)));
 		close(fd);
 		fd = -1;
+		resume_listening(l, o);
 	}
 	if (l != NULL && fd >= 0 && listen_is_stream(l))
 		close(fd);
@@ -457,10 +510,11 @@ int main(int argc, char **argv)
 	struct options o;
 	struct listener l;
 	struct sim s;
-	sigset_t block, waitmask;
+	sigset_t waitmask;
 	int64_t start;
 	int status;
 
+	program_start();
 	stderr_whole_lines();
 	parse_options(argc, argv, &o);
 	atexit(close_stdout);
@@ -473,26 +527,25 @@ int main(int argc, char **argv)
 	s.verbose = o.verbose;
 	s.tick = clock_ns_from_s(1 / o.rate);
 
-	/* Signals stay blocked except inside ppoll, so none slips past a check. */
-	on_signal(SIGINT, on_stop_signal);
-	on_signal(SIGTERM, on_stop_signal);
 	if (o.source == SRC_PLAN) {
+		on_signal(SIGINT, on_stop_signal);
+		on_signal(SIGTERM, on_stop_signal);
 		run_plan(&s);
 	} else {
-		sigemptyset(&block);
-		sigaddset(&block, SIGINT);
-		sigaddset(&block, SIGTERM);
-		sigprocmask(SIG_BLOCK, &block, &waitmask);
-		sigdelset(&waitmask, SIGINT);
-		sigdelset(&waitmask, SIGTERM);
+		/* Signals stay blocked except inside ppoll, so none slips past a check. */
+		block_stop_signals(on_stop_signal, &waitmask);
+		/* a stalled reader of -j or stderr must not stall the car's reading */
+		side_open(STDERR_FILENO);
+		if (s.telemetry)
+			side_open(STDOUT_FILENO);
 		open_source(&o, &l);
 		start = clock_now();
 		if (o.source == SRC_STDIN) {
-			run_live(&s, NULL, STDIN_FILENO, start, &waitmask);
+			run_live(&s, NULL, &o, STDIN_FILENO, start, &waitmask);
 		} else {
 			/* a pty is always "connected": writers come and go unseen */
 			int fd = o.source == SRC_PTY ? l.fd : -1;
-			run_live(&s, &l, fd, start, &waitmask);
+			run_live(&s, &l, &o, fd, start, &waitmask);
 			listen_close(&l);
 		}
 		sim_advance(&s, clock_now() - start, 0);

@@ -4,11 +4,13 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <bluetooth/rfcomm.h>
+#include <linux/sockios.h>
 
 #include "util.h"
 
@@ -234,7 +236,7 @@ static const char *unix_hint(int errnum)
 	case ENOENT:
 		return "nothing listens there; start iracer-sim -l first";
 	case ECONNREFUSED:
-		return "the socket exists but nothing listens on it";
+		return "nothing listens on the socket, or the car is busy with another sender";
 	case EAGAIN:
 		return "the listener is not accepting connections";
 	}
@@ -269,6 +271,37 @@ const char *link_reason(const struct link_target *t, int errnum, char *buf, size
 	else
 		snprintf(buf, n, "%s", strerror(errnum));
 	return buf;
+}
+
+int link_prepare(const struct link_target *t, int fd)
+{
+	int one = 1;
+
+	/* the kernel raises this to its minimum: a few small writes at most */
+	if (t->kind != LINK_TTY && setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &one, sizeof(one)) < 0)
+		return -1;
+	return set_nonblock(fd, 1);
+}
+
+long link_queued(const struct link_target *t, int fd)
+{
+	int n = 0, buf = 0;
+	socklen_t len = sizeof(buf);
+
+	switch (t->kind) {
+	case LINK_UNIX:
+		/* the memory of the unread data: zero once the far end read it all */
+		return ioctl(fd, SIOCOUTQ, &n) < 0 ? -1 : n;
+	case LINK_TTY:
+		return ioctl(fd, TIOCOUTQ, &n) < 0 ? -1 : n;
+	case LINK_RFCOMM:
+		/* Bluetooth sockets answer TIOCOUTQ with the room left, not the data */
+		if (ioctl(fd, TIOCOUTQ, &n) < 0 ||
+			getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, &len) < 0)
+			return -1;
+		return buf > n ? buf - n : 0;
+	}
+	return -1;
 }
 
 void link_close(const struct link_target *t, int fd)

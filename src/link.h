@@ -57,6 +57,20 @@ const char *link_reason(const struct link_target *t, int errnum, char *buf, size
 /* True when retrying cannot help: the system lacks the address family. */
 int link_fatal(int errnum);
 
+/*
+ * Prepare a connected link for iracer-send's poll loop: non-blocking, and a
+ * socket gets the smallest send buffer, so unread bytes cannot pile up in
+ * the kernel in front of a stop. Returns 0 or -1 (errno).
+ */
+int link_prepare(const struct link_target *t, int fd);
+
+/*
+ * How much written data the far end has not taken yet: 0 when it took all.
+ * The unit depends on the kind (bytes, or socket buffer memory); only
+ * "zero" and "less than before" mean something. -1 when it cannot be told.
+ */
+long link_queued(const struct link_target *t, int fd);
+
 /* Drain a tty's output so the last byte is not lost, then close. */
 void link_close(const struct link_target *t, int fd);
 

@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -109,4 +110,70 @@ int set_nonblock(int fd, int on)
 		return -1;
 	fl = on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK);
 	return fcntl(fd, F_SETFL, fl);
+}
+
+/* Open /dev/null on fd when it is closed. */
+static void fill_fd(int fd)
+{
+	int n;
+
+	if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+		return;
+	/* the lowest free descriptor: fd itself, since the ones below are open */
+	n = open("/dev/null", O_RDWR);
+	if (n < 0)
+		_exit(EX_OSERR);
+	if (n != fd) {
+		if (dup2(n, fd) < 0)
+			_exit(EX_OSERR);
+		close(n);
+	}
+}
+
+void program_start(void)
+{
+	const char *parent = getenv("IRACER_PARENT_PID");
+	long ppid;
+
+	fill_fd(STDIN_FILENO);
+	fill_fd(STDOUT_FILENO);
+	fill_fd(STDERR_FILENO);
+	if (parent != NULL && parse_long(parent, 1, INT_MAX, &ppid) == 0) {
+		/* our own children are not the parent's: they must not inherit it */
+		unsetenv("IRACER_PARENT_PID");
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
+			err(EX_OSERR, "prctl");
+		/* the parent may have died before prctl: then nobody would tell us */
+		if (getppid() != (pid_t)ppid)
+			kill(getpid(), SIGTERM);
+	}
+}
+
+static const int stop_signals[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGTSTP, SIGCONT};
+
+void block_stop_signals(void (*handler)(int), sigset_t *wait)
+{
+	sigset_t block;
+	size_t i;
+
+	sigemptyset(&block);
+	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++) {
+		on_signal(stop_signals[i], handler);
+		sigaddset(&block, stop_signals[i]);
+	}
+	if (sigprocmask(SIG_BLOCK, &block, wait) < 0)
+		err(EX_OSERR, "sigprocmask");
+	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigdelset(wait, stop_signals[i]);
+}
+
+int is_suspend_signal(int sig)
+{
+	return sig == SIGTSTP;
+}
+
+void suspend_self(void)
+{
+	raise(SIGSTOP);
 }

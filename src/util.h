@@ -38,6 +38,34 @@ void on_signal(int sig, void (*handler)(int));
  */
 void stderr_whole_lines(void);
 
+/*
+ * First thing in main, before anything opens a descriptor: 0, 1 and 2 that
+ * are closed are opened on /dev/null, so no socket or file we open later can
+ * become "standard output" and receive our logs (or the car our JSON).
+ * With IRACER_PARENT_PID=PID in the environment (iracer-drive sets it), the
+ * program also gets SIGTERM when that parent dies, even by SIGKILL
+ * (PR_SET_PDEATHSIG), and at once when it is gone already.
+ */
+void program_start(void);
+
+/*
+ * The signals that end or suspend a program, each of which must stop the car
+ * first: INT TERM HUP QUIT USR1 USR2 ALRM TSTP. SIGCONT is caught as well
+ * (after a suspension nothing stale may be sent). All are given handler and
+ * blocked; *wait receives the mask to wait with (ppoll), which lets them in.
+ * Between waits they stay blocked, so no signal slips past a check.
+ */
+void block_stop_signals(void (*handler)(int), sigset_t *wait);
+
+/* Whether sig asks to suspend (SIGTSTP) rather than to end. */
+int is_suspend_signal(int sig);
+
+/*
+ * Suspend the calling process now (SIGSTOP, which cannot be caught), after
+ * the car was stopped; returns when it is continued.
+ */
+void suspend_self(void);
+
 /* Print "prog VERSION" to stdout and exit 0. */
 void print_version(void);
 

@@ -1108,6 +1108,7 @@ static void finish(void)
 
 int main(int argc, char **argv)
 {
+	program_start();
 	stderr_whole_lines();
 	parse_args(argc, argv);
 	lws_set_log_level(LLL_ERR | (B.opt.verbose ? LLL_WARN : 0), emit_lws_log);

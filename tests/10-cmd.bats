@@ -212,11 +212,11 @@ start_on_fifo() {
 	assert_output "00"
 }
 
-@test "every line gives its byte, repeats too" {
+@test "every line gives its byte, repeats too; with -i the newest waiting line wins" {
 	run bytes_of 'forward\nforward\nforward 10ms\nforward 10ms\n'
 	assert_output "18 18 18 18 00"
-	run bytes_of 'forward\nforward\nforward\n' -i
-	assert_output "18 18 18"
+	run bytes_of 'forward\nbackward\nspeed 9\nleft\n' -i
+	assert_output "39"
 }
 
 @test "without -i, a line that arrives during a hold waits for its end and flows on" {

@@ -38,7 +38,7 @@ start_send() {
 
 # True when echo.jsonl holds at least $1 {"link":"up"} lines.
 ups_at_least() {
-	[ "$(grep -c '^{"link":"up"}$' echo.jsonl 2>/dev/null)" -ge "$1" ]
+	[ "$(grep -c '^{"type":"link","link":"up"}$' echo.jsonl 2>/dev/null)" -ge "$1" ]
 }
 
 wait_ups() {
@@ -143,11 +143,11 @@ all_bytes() {
 	listen_unix out
 	printf '\x18\x9a' | "$SEND" -S -e "unix:$SOCK" >echo.jsonl
 	run cat echo.jsonl
-	assert_line --index 0 '{"link":"up"}'
-	assert_line --index 1 --regexp '^\{"t":[0-9]+\.[0-9]{3},"byte":"0x18","command":"forward 8"\}$'
-	assert_line --index 2 --regexp '^\{"t":[0-9]+\.[0-9]{3},"byte":"0x9a","command":"raw 0x9a"\}$'
-	assert_line --index 3 --regexp '^\{"t":[0-9]+\.[0-9]{3},"byte":"0x00","command":"stop"\}$'
-	assert_line --index 4 '{"link":"down"}'
+	assert_line --index 0 '{"type":"link","link":"up"}'
+	assert_line --index 1 --regexp '^\{"type":"echo","t":[0-9]+\.[0-9]{3},"byte":"0x18","command":"forward 8"\}$'
+	assert_line --index 2 --regexp '^\{"type":"echo","t":[0-9]+\.[0-9]{3},"byte":"0x9a","command":"raw 0x9a"\}$'
+	assert_line --index 3 --regexp '^\{"type":"echo","t":[0-9]+\.[0-9]{3},"byte":"0x00","command":"stop"\}$'
+	assert_line --index 4 '{"type":"link","link":"down","reason":"end of input"}'
 	[ "${#lines[@]}" -eq 5 ]
 	run jq -c -s '[.[] | .byte // .link]' echo.jsonl
 	assert_output '["up","0x18","0x9a","0x00","down"]'
@@ -185,7 +185,7 @@ all_bytes() {
 
 	kill -TERM "$far"
 	wait_exit "$far"
-	wait_until 5 grep -q '^{"link":"down"}$' echo.jsonl
+	wait_until 5 grep -q '^{"type":"link","link":"down","reason":"closed by the far end"}$' echo.jsonl
 	# written during the outage: read and dropped, never to be replayed
 	printf '\x21\x22' >in
 	wait_until 5 grep -q 'link down: dropped 2 bytes' err
@@ -229,7 +229,7 @@ all_bytes() {
 	run cat err
 	assert_output "iracer-send: unix:$SOCK: link lost: closed by the far end"
 	run tail -n 1 echo.jsonl
-	assert_output '{"link":"down"}'
+	assert_output '{"type":"link","link":"down","reason":"closed by the far end"}'
 }
 
 @test "pty: far end gone without -R exits 69 naming the tty" {
@@ -310,7 +310,7 @@ all_bytes() {
 		wait_bytes out "18 00"
 		run tail -n 2 echo.jsonl
 		assert_line --index 0 --regexp '"byte":"0x00","command":"stop"'
-		assert_line --index 1 '{"link":"down"}'
+		assert_line --index 1 --regexp '^\{"type":"link","link":"down","reason":"[A-Z][a-z]+[a-z ]*"\}$'
 	done
 }
 
@@ -403,7 +403,7 @@ all_bytes() {
 	run "$SEND" -q unix:x
 	assert_failure 64
 	assert_line --index 0 "iracer-send: invalid option -- 'q'"
-	assert_line --index 1 "usage: iracer-send [-eRSv] [-c channel] [-t secs] [-w ms] [target]"
+	assert_line --index 1 "usage: iracer-send [-eRSv] [-c channel] [-d secs] [-t secs] [-w ms] [target]"
 	run "$SEND" unix:
 	assert_failure 64
 	assert_output "iracer-send: unix:: unix: needs a socket path, e.g. unix:/tmp/car.sock"
@@ -416,7 +416,7 @@ all_bytes() {
 	"$PY" -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$SOCK"
 	run "$SEND" "unix:$SOCK" </dev/null
 	assert_failure 69
-	assert_output "iracer-send: unix:$SOCK: Connection refused (the socket exists but nothing listens on it)"
+	assert_output "iracer-send: unix:$SOCK: Connection refused (nothing listens on the socket, or the car is busy with another sender)"
 	run "$SEND" "$BATS_TEST_TMPDIR/no-such-tty" </dev/null
 	assert_failure 69
 	assert_output "iracer-send: $BATS_TEST_TMPDIR/no-such-tty: No such file or directory"
@@ -429,13 +429,13 @@ all_bytes() {
 @test "--help matches the man page synopsis and options; --version" {
 	run "$SEND" --help
 	assert_success
-	assert_line --index 0 "usage: iracer-send [-eRSv] [-c channel] [-t secs] [-w ms] [target]"
+	assert_line --index 0 "usage: iracer-send [-eRSv] [-c channel] [-d secs] [-t secs] [-w ms] [target]"
 	local synopsis
 	synopsis=$(mandoc -Tascii -O width=200 "$TOP/man/iracer-send.1" | col -b |
 		awk '/^SYNOPSIS/ { getline; print; exit }' | sed 's/^ *//')
 	[ "usage: $synopsis" = "${lines[0]}" ] || fail "man: '$synopsis' help: '${lines[0]}'"
 	local opt
-	for opt in -c --channel -e --echo -R --reconnect -S --stop-at-eof -t --timeout \
+	for opt in -c --channel -d --deadline -e --echo -R --reconnect -S --stop-at-eof -t --timeout \
 		-v --verbose -w --watchdog -h --help --version; do
 		[[ "$output" == *"$opt"* ]] || fail "--help lacks $opt"
 		mandoc -Tascii "$TOP/man/iracer-send.1" | col -b | grep -q -e "$opt" ||

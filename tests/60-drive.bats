@@ -146,15 +146,17 @@ stop_drive() {
 @test "iracer-drive: the page's socket gets the car side's echo and the sim's telemetry" {
 	start_drive --sim -v
 	run -0 ws "$URL" '{"command":"forward","speed":9}' --every 0.1 --for 0.5 --read 0.2
-	assert_line --regexp '^\{"t":[0-9.]+,"byte":"0x19","command":"forward 9"\}$'
-	assert_line --regexp '^\{"t":[0-9.]+,"byte":"0x19","command":"forward 9","x":'
-	assert_line --regexp '^\{"t":[0-9.]+,"x":0\.[0-9]+,"y":'
+	assert_line --regexp '^\{"type":"echo","t":[0-9.]+,"byte":"0x19","command":"forward 9"\}$'
+	assert_line --regexp '^\{"type":"telemetry","t":[0-9.]+,"byte":"0x19","command":"forward 9","x":'
+	assert_line --regexp '^\{"type":"telemetry","t":[0-9.]+,"x":0\.[0-9]+,"y":'
 	stop_drive
 }
 
 @test "iracer-drive: closing the page's socket stops the car at once (--on-close)" {
 	start_drive --sim -v
-	ws "$URL" '{"command":"forward","speed":9}' --read 0
+	# (a close right after the message would leave only the stop: with -i the
+	# newest waiting line wins)
+	ws "$URL" '{"command":"forward","speed":9}' --read 0.1
 	wait_until 5 grep -q ' 0x19 forward 9' drive.err
 	wait_until 2 test "$(last_sim_byte)" = 0x00
 	# the stop came from the close, well before the 300 ms watchdog

@@ -73,7 +73,7 @@ vg_clean() {
 	bg "$BIN/iracer-sim" -v -l "unix:$PWD/car" 2>sim.log
 	wait_until 5 grep -q 'listening on' sim.log
 	run -0 sh -c 'printf "\030\050" | "$@"' sh "${VG[@]}" "$BIN/iracer-send" -S -e "unix:$PWD/car"
-	[ "${lines[0]}" = '{"link":"up"}' ]
+	[ "${lines[0]}" = '{"type":"link","link":"up"}' ]
 	[[ ${lines[3]} == *'"byte":"0x00","command":"stop"}' ]]
 	mkfifo in
 	"${VG[@]}" "$BIN/iracer-send" -R -w 200 "unix:$PWD/car" <>in 2>err &
