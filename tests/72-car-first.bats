@@ -429,7 +429,7 @@ os.execv(sys.argv[1], sys.argv[1:])' "$TOP/scripts/iracer-drive" -p "$PORT" "$@"
 
 # A driver holding forward 10 with the page's 100 ms heartbeat. Pid: $DRIVER.
 start_driver() {
-	bg "$PY" "$TOP/tests/ws-driver.py" "ws://127.0.0.1:$PORT/ws" \
+	bg "$PY" "$TOP/tests/ws-client.py" --drive "ws://127.0.0.1:$PORT/ws" \
 		'{"command":"forward","speed":10}' --every 0.1 --for 30 --read 0 >/dev/null 2>&1
 	DRIVER=$BG_PID
 }

@@ -89,7 +89,7 @@ os.execv(sys.argv[1], sys.argv[1:])' /usr/bin/iracer-drive --sim -v -p "$port" >
 	wait_until 10 grep -q "^http://127.0.0.1:$port/" drive.out || fail "no URL: $(cat drive.err)"
 	run -0 curl -sS --max-time 5 "http://127.0.0.1:$port/"
 	assert_equal "$output" "$(cat /usr/share/iracer/www/index.html)"
-	run -0 "$PY" "$TOP/tests/ws-driver.py" "ws://127.0.0.1:$port/ws" \
+	run -0 "$PY" "$TOP/tests/ws-client.py" --drive "ws://127.0.0.1:$port/ws" \
 		'{"command":"forward","speed":9}' --every 0.1 --for 0.5 --read 0.2
 	assert_output --partial '"byte":"0x19","command":"forward 9"'
 	kill -TERM "$pid"

@@ -151,7 +151,7 @@ os.execv(sys.argv[1], sys.argv[1:])' "${EXEC[@]}" >drive.out 2>drive.err &
 	assert_line "http://127.0.0.1:$port/?token=0123456789abcdef0123456789abcdef"
 	run -0 find run/iracer -name 'car.sock'
 	assert_output --regexp '^run/iracer/iracer-drive\.[^/]+/car\.sock$'
-	"$PY" "$TOP/tests/ws-driver.py" "ws://127.0.0.1:$port/ws?token=0123456789abcdef0123456789abcdef" \
+	"$PY" "$TOP/tests/ws-client.py" --drive "ws://127.0.0.1:$port/ws?token=0123456789abcdef0123456789abcdef" \
 		'{"command":"forward","speed":9}' --every 0.1 --for 3 --read 0 >/dev/null 2>&1 &
 	BG_PIDS+=("$!")
 	wait_until 5 grep -q ' 0x19 forward 9' drive.err
@@ -192,7 +192,7 @@ os.execv(sys.argv[1], sys.argv[1:])' "$(command -v strace)" -f -c -o summary "$D
 	pid=$!
 	BG_PIDS+=("$pid")
 	wait_until 20 grep -q "^http://127.0.0.1:$port/" drive.out || fail "no URL: $(cat drive.err)"
-	run -0 "$PY" "$TOP/tests/ws-driver.py" "ws://127.0.0.1:$port/ws" \
+	run -0 "$PY" "$TOP/tests/ws-client.py" --drive "ws://127.0.0.1:$port/ws" \
 		'{"command":"forward","speed":9}' --every 0.1 --for 0.5 --read 0.2
 	assert_output --partial '"command":"forward 9"'
 	# TERM to iracer-drive (strace's child) alone, as KillMode=mixed sends it; strace

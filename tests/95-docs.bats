@@ -573,11 +573,6 @@ plans_agree() {
 
 @test "doc-test bridge-keep: a page that connects later gets the link state and the last byte" {
 	start_car
-	# Before the back channel's "type" keys (iracer(7)) reach iracer-send, --keep has
-	# nothing to keep: the car branch adds them. Remove this guard once it has landed.
-	if printf '' | iracer-send -e "$IRACER_ADDR" | grep -qx '{"link":"up"}'; then
-		skip 'iracer-send -e writes no {"type":...} lines yet'
-	fi
 	printf '\x1c' >bytes
 	doc bridge-keep >block.sh
 	live block.sh

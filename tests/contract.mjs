@@ -18,10 +18,11 @@ const top = new URL('../', import.meta.url);
 const drive = await import(new URL('www/drive.js', top));
 const keys = await import(new URL('www/keys.js', top));
 
-// iracer(7), rendered as text (mandoc), so roff markup does not get in the way.
+// iracer(7), rendered as text (mandoc), so roff markup does not get in the way;
+// wide, so that no example line is wrapped.
 function contract() {
 	const page = new URL('man/iracer.7', top).pathname;
-	return execFileSync('mandoc', ['-Tascii', page], { encoding: 'utf8' }).replace(/.\x08/g, '');
+	return execFileSync('mandoc', ['-Tascii', '-O', 'width=200', page], { encoding: 'utf8' }).replace(/.\x08/g, '');
 }
 
 // The byte table: direction name -> high nibble, aliases too.
