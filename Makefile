@@ -33,7 +33,7 @@ SCRIPTS = $(filter-out %.jq %.md,$(wildcard scripts/iracer-*))
 
 LIBS_iracer-send = -lbluetooth
 LIBS_iracer-sim = -lbluetooth
-LIBS_ws-bridge = -lwebsockets
+LIBS_ws-bridge = -lwebsockets -lssl -lcrypto
 
 # Debian packages, by what needs them (tools/install-deps installs the missing ones).
 DEPS_BUILD = gcc make pkg-config libc6-dev libbluetooth-dev libwebsockets-dev
@@ -174,7 +174,7 @@ fuzz-build: $(addprefix build/fuzz/,$(FUZZERS))
 build/fuzz/%: tests/fuzz/%.c $(MODULES) $(wildcard src/*.h)
 	@tools/install-deps clang libclang-rt-14-dev
 	@mkdir -p $(@D)
-	clang $(ALL_CPPFLAGS) -Isrc $(FUZZ_CFLAGS) -o $@ $< $(MODULES) -lbluetooth -lwebsockets -lm
+	clang $(ALL_CPPFLAGS) -Isrc $(FUZZ_CFLAGS) -o $@ $< $(MODULES) -lbluetooth -lwebsockets -lssl -lcrypto -lm
 
 # then the network-level fuzz of ws-bridge (tests/fuzz/ws-netfuzz) on the ASan build
 fuzz: fuzz-build

@@ -4,39 +4,46 @@
  *
  * Everything runs in the libwebsockets event loop on one thread: the
  * listening socket, the clients, stdin (adopted as a raw file), a signalfd
- * for SIGINT/SIGTERM and, when stdout is a pipe or socket, a watch on
- * stdout that wakes us when it can take more bytes.
+ * for SIGINT/SIGTERM/SIGHUP and, when stdout is a pipe or socket, a watch
+ * on stdout that wakes us when it can take more bytes. Who may connect is
+ * decided in policy.c; unfinished connections are kept in check by
+ * wsconn.c, frames by wsguard.c, HTTP answers by wshttp.c.
  */
-#include <arpa/inet.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <libwebsockets.h>
-#include <netinet/in.h>
+#include <net/if.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "msgline.h"
 #include "outbuf.h"
+#include "policy.h"
+#include "tlscheck.h"
 #include "util.h"
+#include "wsconn.h"
+#include "wsguard.h"
+#include "wshttp.h"
 
 /* Messages queued per client for stdin lines; older ones are dropped. */
 #define QUEUE_LEN 64
 /* Stdout buffer: this much plus one longest line. */
 #define OUTBUF_BASE (256 * 1024)
-#define MAX_ORIGINS 16
 #define TOKEN_MAX 256
 #define SHUTDOWN_GRACE_US (2 * LWS_US_PER_SEC)
 
-#define NOTICE_DRIVING "{\"ws-bridge\":\"driving\"}"
-#define NOTICE_WATCHING "{\"ws-bridge\":\"watching\"}"
+#define NOTICE_DRIVING "{\"type\":\"role\",\"ws-bridge\":\"driving\"}"
+#define NOTICE_WATCHING "{\"type\":\"role\",\"ws-bridge\":\"watching\"}"
 
 enum notice { NOTICE_NONE, NOTICE_DRIVE, NOTICE_WATCH };
 
@@ -48,11 +55,10 @@ struct options {
 	const char *on_close;
 	int dead_after;
 	int exclusive;
-	const char *origins[MAX_ORIGINS];
-	int norigins;
+	struct policy pol;
+	char hostname[256];
 	char token[TOKEN_MAX];
-	size_t token_len;
-	int have_token;
+	int handshake_secs;
 	long max_clients;
 	size_t max_message;
 	const char *tls_cert;
@@ -72,8 +78,8 @@ struct client {
 	uint64_t dropped;
 	enum notice notice;
 	int established;
-	int driving; /* --exclusive: this one's lines are printed */
-	int closing; /* server shutdown: close with 1001 when writable */
+	int driving;  /* --exclusive: this one's lines are printed */
+	int closing;  /* close with the reason set when writable (1001, 1002) */
 	int dropping; /* its queue overflowed since the last report */
 };
 
@@ -159,8 +165,10 @@ static void note(const char *fmt, ...)
 /* lws's own log lines, on stderr only and in the house format. */
 static void emit_lws_log(int level, const char *line)
 {
+	size_t n = strlen(line);
+
 	(void)level;
-	dprintf(STDERR_FILENO, "ws-bridge: %s", line);
+	dprintf(STDERR_FILENO, "ws-bridge: %s%s", line, n && line[n - 1] == '\n' ? "" : "\n");
 }
 
 /* ---- stdout ---------------------------------------------------------- */
@@ -219,6 +227,8 @@ static void emit_line(const char *text, size_t n)
 	 */
 	if (B.out.len == 0 && B.stdout_watch)
 		lws_callback_on_writable(B.stdout_watch);
+	else if (B.out.len == 0)
+		lws_cancel_service(B.ctx); /* a file: the loop flushes after this turn */
 	dst = outbuf_reserve(&B.out, n + 1);
 	if (dst == NULL) {
 		if (outbuf_drain(&B.out) < 0) {
@@ -240,27 +250,6 @@ static void emit_configured(const char *line)
 
 /* ---- clients --------------------------------------------------------- */
 
-static void peer_name(struct lws *wsi, char *buf, size_t len)
-{
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
-	char host[INET6_ADDRSTRLEN] = "?";
-	int port = 0;
-
-	if (getpeername(lws_get_socket_fd(wsi), (struct sockaddr *)&ss, &sl) == 0) {
-		if (ss.ss_family == AF_INET) {
-			struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-			inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
-			port = ntohs(s4->sin_port);
-		} else if (ss.ss_family == AF_INET6) {
-			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-			inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
-			port = ntohs(s6->sin6_port);
-		}
-	}
-	snprintf(buf, len, strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port);
-}
-
 static void tell(struct client *c, enum notice n)
 {
 	c->notice = n;
@@ -279,7 +268,7 @@ static void client_add(struct client *c, struct lws *wsi)
 		B.first = c;
 	B.last = c;
 	B.nclients++;
-	peer_name(wsi, c->peer, sizeof(c->peer));
+	wshttp_peer_name(wsi, c->peer, sizeof(c->peer));
 	if (B.opt.verbose)
 		warnx("%s: connected", c->peer);
 	if (B.throttled)
@@ -342,13 +331,12 @@ static int client_receive(struct lws *wsi, struct client *c, const char *in, siz
 	int done = lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0;
 
 	if (lws_frame_is_binary(wsi))
-		return refuse(wsi, c, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE,
-			      "binary message refused");
+		return refuse(
+			wsi, c, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "binary message refused");
 	if (first)
 		c->msg_len = 0;
 	if (c->msg_len + len > B.opt.max_message)
-		return refuse(wsi, c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
-			      "message too long");
+		return refuse(wsi, c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too long");
 	if (first && done) { /* the usual case: straight to stdout */
 		if (c->driving)
 			emit_line(in, len);
@@ -357,8 +345,8 @@ static int client_receive(struct lws *wsi, struct client *c, const char *in, siz
 	if (c->msg == NULL) {
 		c->msg = malloc(B.opt.max_message);
 		if (c->msg == NULL)
-			return refuse(wsi, c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
-				      "out of memory");
+			return refuse(
+				wsi, c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, "out of memory");
 	}
 	memcpy(c->msg + c->msg_len, in, len);
 	c->msg_len += len;
@@ -375,7 +363,7 @@ static char *slot(uint64_t seq)
 static void report_drops(struct client *c, const char *when)
 {
 	note("%s: %s; %llu messages dropped for this client", c->peer, when,
-	     (unsigned long long)c->dropped);
+		(unsigned long long)c->dropped);
 	c->dropping = 0;
 }
 
@@ -422,124 +410,117 @@ static int client_writable(struct lws *wsi, struct client *c)
 	return 0;
 }
 
-/* ---- upgrade checks -------------------------------------------------- */
+/* ---- upgrade checks and lws's callbacks ----------------------------- */
 
-static int same_text(const char *a, const char *b)
+static const char *header(struct lws *wsi, enum lws_token_indexes h, char *buf, int len)
 {
-	return strcasecmp(a, b) == 0;
+	if (lws_hdr_total_length(wsi, h) <= 0)
+		return NULL;
+	return lws_hdr_copy(wsi, buf, len, h) > 0 ? buf : "";
 }
 
-/* Browsers send Origin; it must be us (Host) or one the user allowed. */
-static int origin_allowed(struct lws *wsi)
-{
-	char origin[256], host[256];
-	const char *o = origin;
-
-	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) <= 0)
-		return 1; /* not a browser: scripts are welcome */
-	if (lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) < 0)
-		return 0;
-	for (int i = 0; i < B.opt.norigins; i++)
-		if (same_text(origin, B.opt.origins[i]))
-			return 1;
-	if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0)
-		return 0;
-	if (strncasecmp(o, "http://", 7) == 0)
-		o += 7;
-	else if (strncasecmp(o, "https://", 8) == 0)
-		o += 8;
-	else
-		return 0;
-	return same_text(o, host);
-}
-
-/* Constant time in the length of the secret: no early exit on mismatch. */
-static int token_matches(const char *given, size_t glen)
-{
-	unsigned diff = glen != B.opt.token_len;
-
-	for (size_t i = 0; i < B.opt.token_len; i++)
-		diff |= (unsigned char)B.opt.token[i] ^ (unsigned char)(i < glen ? given[i] : 0);
-	return diff == 0;
-}
-
+/* ?token=..., its length taken as lws decoded it (a %00 does not end it). */
 static int token_allowed(struct lws *wsi)
 {
 	char buf[TOKEN_MAX + 8];
-	const char *v;
+	int n;
 
-	if (!B.opt.have_token)
+	if (B.opt.pol.token == NULL)
 		return 1;
-	v = lws_get_urlarg_by_name(wsi, "token=", buf, sizeof(buf));
-	return v && token_matches(v, strlen(v));
-}
-
-static int path_allowed(struct lws *wsi)
-{
-	char uri[64];
-
-	if (!B.opt.www)
-		return 1;
-	return lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) > 0 &&
-	       strcmp(uri, "/ws") == 0;
-}
-
-static const char *status_text(unsigned code)
-{
-	switch (code) {
-	case HTTP_STATUS_FORBIDDEN: return "Forbidden";
-	case HTTP_STATUS_NOT_FOUND: return "Not Found";
-	default: return "Service Unavailable";
-	}
+	for (int i = 0;
+		(n = lws_hdr_copy_fragment(wsi, buf, sizeof(buf), WSI_TOKEN_HTTP_URI_ARGS, i)) >= 0;
+		i++)
+		if (n >= 6 && strncmp(buf, "token=", 6) == 0)
+			return policy_token_ok(&B.opt.pol, buf + 6, (size_t)n - 6);
+	return 0;
 }
 
 static int reject(struct lws *wsi, unsigned code, const char *why)
 {
-	if (B.opt.verbose) {
-		char peer[64];
-		peer_name(wsi, peer, sizeof(peer));
-		warnx("%s: upgrade refused: %u %s", peer, code, why);
-	}
-	/*
-	 * Our own status line: lws_return_http_status() would answer an
-	 * upgrade request with HTTP/1.0, which strict clients refuse.
-	 */
-	char buf[LWS_PRE + 160];
-	int n = snprintf(buf + LWS_PRE, sizeof(buf) - LWS_PRE,
-			 "HTTP/1.1 %u %s\r\ncontent-type: text/plain\r\n"
-			 "content-length: %zu\r\nconnection: close\r\n\r\n%s\n",
-			 code, status_text(code), strlen(why) + 1, why);
-	lws_write(wsi, (unsigned char *)buf + LWS_PRE, (size_t)n, LWS_WRITE_HTTP_HEADERS);
+	wshttp_respond(wsi, code, NULL, why, 0);
 	return 1; /* lws completes the transaction */
 }
 
 static int confirm_upgrade(struct lws *wsi)
 {
-	if (!path_allowed(wsi))
+	char uri[64], origin[256], host[256];
+	const char *h = header(wsi, WSI_TOKEN_HOST, host, sizeof(host));
+
+	if (B.opt.www && (!header(wsi, WSI_TOKEN_GET_URI, uri, sizeof(uri)) || strcmp(uri, "/ws")))
 		return reject(wsi, HTTP_STATUS_NOT_FOUND, "not the WebSocket path");
-	if (!origin_allowed(wsi))
+	if (h == NULL)
+		return reject(wsi, HTTP_STATUS_BAD_REQUEST, "no Host header");
+	if (!wshttp_host_ok(wsi))
+		return reject(wsi, 421, "not this server's name");
+	if (!policy_origin_ok(&B.opt.pol, header(wsi, WSI_TOKEN_ORIGIN, origin, sizeof(origin)), h))
 		return reject(wsi, HTTP_STATUS_FORBIDDEN, "cross-origin");
 	if (!token_allowed(wsi))
 		return reject(wsi, HTTP_STATUS_FORBIDDEN, "bad token");
+	if (wsguard_pipelined(lws_get_socket_fd(wsi)))
+		return reject(wsi, HTTP_STATUS_BAD_REQUEST, "data before the upgrade");
 	if (B.shutting_down || B.nclients >= B.opt.max_clients)
 		return reject(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE, "too many clients");
 	return 0;
 }
 
-static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
-		       void *in, size_t len)
+/* Connections that sent an unmasked frame (wsguard withheld it): close 1002. */
+static void close_unmasked(void)
+{
+	if (wsguard_take_bad_count() == 0)
+		return;
+	for (struct client *c = B.first; c; c = c->next) {
+		if (c->closing || !wsguard_bad(lws_get_socket_fd(c->wsi)))
+			continue;
+		note("%s: unmasked frame (close 1002)", c->peer);
+		c->closing = 1;
+		lws_close_reason(c->wsi, LWS_CLOSE_STATUS_PROTOCOL_ERR,
+			(unsigned char *)"frame not masked", 16);
+		lws_callback_on_writable(c->wsi);
+	}
+}
+
+/* Reasons before a protocol is chosen come to protocols[0], here. */
+static int connection_event(struct lws *wsi, enum lws_callback_reasons reason, void *in, void *user)
+{
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+		return wsconn_filter((int)(intptr_t)in);
+	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
+		return wsconn_new(wsi);
+	case LWS_CALLBACK_WSI_DESTROY:
+		wsconn_destroy(wsi);
+		return 0;
+	case LWS_CALLBACK_ADD_HEADERS: {
+		struct lws_process_html_args *a = in;
+		unsigned char *p = (unsigned char *)a->p;
+		if (wshttp_security_headers(wsi, &p, p + a->max_len))
+			return -1;
+		a->p = (char *)p;
+		return 0;
+	}
+	default:
+		(void)user;
+		return 1; /* not one of these */
+	}
+}
+
+static int callback_ws(
+	struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct client *c = user;
+	int r = connection_event(wsi, reason, in, user);
 
+	if (r != 1 || reason == LWS_CALLBACK_FILTER_NETWORK_CONNECTION)
+		return r;
 	switch (reason) {
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		wsconn_request(wsi);
 		return confirm_upgrade(wsi);
 	case LWS_CALLBACK_HTTP:
-		/* Only reached without --www (or outside its mount). */
-		if (lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL))
-			return -1;
-		return lws_http_transaction_completed(wsi);
+		wsconn_request(wsi);
+		return wshttp_serve(wsi);
 	case LWS_CALLBACK_ESTABLISHED:
+		wsconn_upgraded(wsi);
 		client_add(c, wsi);
 		break;
 	case LWS_CALLBACK_RECEIVE:
@@ -623,7 +604,7 @@ static void start_shutdown(void)
 	for (struct client *c = B.first; c; c = c->next) {
 		c->closing = 1;
 		lws_close_reason(c->wsi, LWS_CLOSE_STATUS_GOINGAWAY,
-				 (unsigned char *)"server going away", 17);
+			(unsigned char *)"server going away", 17);
 		lws_callback_on_writable(c->wsi);
 	}
 }
@@ -651,12 +632,15 @@ static int read_signal(void)
 
 enum stdio_role { ROLE_STDIN = 1, ROLE_STDOUT, ROLE_SIGNAL };
 
-static int callback_stdio(struct lws *wsi, enum lws_callback_reasons reason, void *user,
-			  void *in, size_t len)
+static int callback_stdio(
+	struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	enum stdio_role role = (enum stdio_role)(intptr_t)lws_get_opaque_user_data(wsi);
 
 	switch (reason) {
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		/* a client asked for this protocol by name: not a way around the checks */
+		return reject(wsi, HTTP_STATUS_BAD_REQUEST, "unknown subprotocol");
 	case LWS_CALLBACK_RAW_RX_FILE:
 		if (role == ROLE_STDIN)
 			return read_stdin();
@@ -694,8 +678,7 @@ static struct lws *watch_fd(int fd, enum stdio_role role)
 	struct lws *wsi;
 
 	u.filefd = (lws_filefd_type)(intptr_t)fd;
-	wsi = lws_adopt_descriptor_vhost(B.vh, LWS_ADOPT_RAW_FILE_DESC, u,
-					 "ws-bridge-stdio", NULL);
+	wsi = lws_adopt_descriptor_vhost(B.vh, LWS_ADOPT_RAW_FILE_DESC, u, "ws-bridge-stdio", NULL);
 	if (wsi)
 		lws_set_opaque_user_data(wsi, (void *)(intptr_t)role);
 	return wsi;
@@ -703,37 +686,47 @@ static struct lws *watch_fd(int fd, enum stdio_role role)
 
 /* ---- setup ----------------------------------------------------------- */
 
+static void set_token(const char *what, const char *t, size_t n)
+{
+	if (n > TOKEN_MAX - 1)
+		errx(EX_DATAERR, "%s: token longer than %d bytes", what, TOKEN_MAX - 1);
+	if (n == 0)
+		errx(EX_DATAERR, "%s: empty token", what);
+	if (!policy_token_text_ok(t, n))
+		errx(EX_DATAERR, "%s: the token has a space, control character or NUL", what);
+	memcpy(B.opt.token, t, n);
+	B.opt.token[n] = '\0';
+	B.opt.pol.token = B.opt.token;
+	B.opt.pol.token_len = n;
+}
+
+/* The first line; a NUL anywhere in it is refused, not a quiet end. */
 static void read_token_file(const char *path)
 {
+	char buf[TOKEN_MAX + 2];
 	FILE *f = fopen(path, "r");
-	char line[TOKEN_MAX + 2];
+	size_t n;
 
 	if (f == NULL)
 		err(EX_NOINPUT, "%s", path);
-	if (fgets(line, sizeof(line), f) == NULL)
-		line[0] = '\0';
+	n = fread(buf, 1, sizeof(buf), f);
+	if (ferror(f))
+		err(EX_IOERR, "%s", path);
 	fclose(f);
-	line[strcspn(line, "\r\n")] = '\0';
-	if (strlen(line) > TOKEN_MAX - 1)
-		errx(EX_DATAERR, "%s: token longer than %d bytes", path, TOKEN_MAX - 1);
-	if (line[0] == '\0')
-		errx(EX_DATAERR, "%s: empty token", path);
-	strcpy(B.opt.token, line);
-	B.opt.token_len = strlen(line);
-	B.opt.have_token = 1;
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\n') {
+			n = i > 0 && buf[i - 1] == '\r' ? i - 1 : i;
+			break;
+		}
+	set_token(path, buf, n);
 }
 
 static void use_env_token(void)
 {
 	const char *t = getenv("WS_BRIDGE_TOKEN");
 
-	if (t == NULL || *t == '\0')
-		return;
-	if (strlen(t) > TOKEN_MAX - 1)
-		errx(EX_DATAERR, "WS_BRIDGE_TOKEN: token longer than %d bytes", TOKEN_MAX - 1);
-	strcpy(B.opt.token, t);
-	B.opt.token_len = strlen(t);
-	B.opt.have_token = 1;
+	if (t != NULL && *t != '\0')
+		set_token("WS_BRIDGE_TOKEN", t, strlen(t));
 }
 
 static long number_arg(const char *name, const char *s, long min, long max)
@@ -747,7 +740,7 @@ static long number_arg(const char *name, const char *s, long min, long max)
 	return v;
 }
 
-enum { OPT_ON_OPEN = 256, OPT_ON_CLOSE, OPT_TLS_CERT, OPT_TLS_KEY, OPT_VERSION };
+enum { OPT_ON_OPEN = 256, OPT_ON_CLOSE, OPT_TLS_CERT, OPT_TLS_KEY, OPT_VERSION, OPT_HANDSHAKE };
 
 static void parse_args(int argc, char **argv)
 {
@@ -759,6 +752,8 @@ static void parse_args(int argc, char **argv)
 		{"max-message", required_argument, NULL, 'm'},
 		{"max-clients", required_argument, NULL, 'n'},
 		{"origin", required_argument, NULL, 'o'},
+		{"host", required_argument, NULL, 'H'},
+		{"handshake-timeout", required_argument, NULL, OPT_HANDSHAKE},
 		{"token-file", required_argument, NULL, 't'},
 		{"exclusive", no_argument, NULL, 'x'},
 		{"on-open", required_argument, NULL, OPT_ON_OPEN},
@@ -780,35 +775,75 @@ static void parse_args(int argc, char **argv)
 	o->dead_after = 3;
 	o->max_clients = 1000;
 	o->max_message = 4096;
-	while ((ch = getopt_long(argc, argv, "a:p:w:d:m:n:o:t:xqvh", longopts, NULL)) != -1) {
+	o->handshake_secs = 2;
+	while ((ch = getopt_long(argc, argv, "a:p:w:d:m:n:o:H:t:xqvh", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'a': o->addr = optarg; break;
-		case 'p': o->port = (int)number_arg("port", optarg, 1, 65535); break;
-		case 'w': o->www = optarg; break;
-		case 'd': o->dead_after = (int)number_arg("dead-after", optarg, 2, 3600); break;
+		case 'a':
+			o->addr = optarg;
+			break;
+		case 'p':
+			o->port = (int)number_arg("port", optarg, 1, 65535);
+			break;
+		case 'w':
+			o->www = optarg;
+			break;
+		case 'd':
+			o->dead_after = (int)number_arg("dead-after", optarg, 2, 3600);
+			break;
 		case 'm':
 			o->max_message = (size_t)number_arg("max-message", optarg, 1, 16 << 20);
 			break;
-		case 'n': o->max_clients = number_arg("max-clients", optarg, 1, 100000); break;
-		case 'o':
-			if (o->norigins == MAX_ORIGINS)
-				errx(EX_USAGE, "at most %d --origin options", MAX_ORIGINS);
-			o->origins[o->norigins++] = optarg;
+		case 'n':
+			o->max_clients = number_arg("max-clients", optarg, 1, 100000);
 			break;
-		case 't': token_file = optarg; break;
-		case 'x': o->exclusive = 1; break;
-		case OPT_ON_OPEN: o->on_open = optarg; break;
-		case OPT_ON_CLOSE: o->on_close = optarg; break;
-		case OPT_TLS_CERT: o->tls_cert = optarg; break;
-		case OPT_TLS_KEY: o->tls_key = optarg; break;
-		case 'q': o->quiet = 1; o->verbose = 0; break;
-		case 'v': o->verbose = 1; o->quiet = 0; break;
+		case 'o':
+			if (o->pol.norigins == POLICY_MAX_NAMES)
+				errx(EX_USAGE, "at most %d --origin options", POLICY_MAX_NAMES);
+			o->pol.origins[o->pol.norigins++] = optarg;
+			break;
+		case 'H':
+			if (o->pol.nhosts == POLICY_MAX_NAMES)
+				errx(EX_USAGE, "at most %d --host options", POLICY_MAX_NAMES);
+			o->pol.hosts[o->pol.nhosts++] = optarg;
+			break;
+		case OPT_HANDSHAKE:
+			o->handshake_secs = (int)number_arg("handshake-timeout", optarg, 1, 60);
+			break;
+		case 't':
+			token_file = optarg;
+			break;
+		case 'x':
+			o->exclusive = 1;
+			break;
+		case OPT_ON_OPEN:
+			o->on_open = optarg;
+			break;
+		case OPT_ON_CLOSE:
+			o->on_close = optarg;
+			break;
+		case OPT_TLS_CERT:
+			o->tls_cert = optarg;
+			break;
+		case OPT_TLS_KEY:
+			o->tls_key = optarg;
+			break;
+		case 'q':
+			o->quiet = 1;
+			o->verbose = 0;
+			break;
+		case 'v':
+			o->verbose = 1;
+			o->quiet = 0;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			fputs(help_text, stdout);
 			exit(0);
-		case OPT_VERSION: print_version(); break;
-		default: usage();
+		case OPT_VERSION:
+			print_version();
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind != argc) {
@@ -823,38 +858,39 @@ static void parse_args(int argc, char **argv)
 		read_token_file(token_file);
 	else
 		use_env_token();
+	if (gethostname(o->hostname, sizeof(o->hostname) - 1) == 0)
+		o->pol.hostname = o->hostname;
 }
 
-static void check_readable(const char *path, int want_dir)
+/*
+ * The listen address as lws wants it: an IP literal or an interface name.
+ * A host name (localhost) is looked up here; anything else ends the run
+ * before lws would report it and go on listening nowhere.
+ */
+static void resolve_listen_addr(void)
 {
-	struct stat st;
+	static char numeric[INET6_ADDRSTRLEN];
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res;
+	int r;
 
-	if (stat(path, &st) < 0)
-		err(EX_NOINPUT, "%s", path);
-	if (want_dir && !S_ISDIR(st.st_mode))
-		errx(EX_NOINPUT, "%s: not a directory", path);
-	if (!want_dir && access(path, R_OK) < 0)
-		err(EX_NOINPUT, "%s", path);
+	if (if_nametoindex(B.opt.addr) != 0)
+		return;
+	hints.ai_flags = AI_NUMERICHOST;
+	if (getaddrinfo(B.opt.addr, NULL, &hints, &res) == 0) {
+		freeaddrinfo(res);
+		return;
+	}
+	hints.ai_flags = AI_ADDRCONFIG;
+	r = getaddrinfo(B.opt.addr, NULL, &hints, &res);
+	if (r != 0)
+		errx(EX_UNAVAILABLE, "cannot listen on %s: %s", B.opt.addr, gai_strerror(r));
+	r = getnameinfo(
+		res->ai_addr, res->ai_addrlen, numeric, sizeof(numeric), NULL, 0, NI_NUMERICHOST);
+	freeaddrinfo(res);
+	if (r != 0)
+		errx(EX_UNAVAILABLE, "cannot listen on %s: %s", B.opt.addr, gai_strerror(r));
+	B.opt.addr = numeric;
 }
-
-static const struct lws_protocol_vhost_options mime_manifest = {
-	NULL, NULL, ".webmanifest", "application/manifest+json"};
-static const struct lws_protocol_vhost_options mime_json = {
-	&mime_manifest, NULL, ".json", "application/json"};
-static const struct lws_protocol_vhost_options mime_svg = {
-	&mime_json, NULL, ".svg", "image/svg+xml"};
-static const struct lws_protocol_vhost_options mime_js = {
-	&mime_svg, NULL, ".js", "text/javascript"};
-static const struct lws_protocol_vhost_options mime_mjs = {
-	&mime_js, NULL, ".mjs", "text/javascript"};
-
-static struct lws_http_mount www_mount = {
-	.mountpoint = "/",
-	.mountpoint_len = 1,
-	.def = "index.html",
-	.origin_protocol = LWSMPRO_FILE,
-	.extra_mimetypes = &mime_mjs,
-};
 
 /*
  * Try the address and port first: a clear message, and lws's failure path
@@ -862,38 +898,61 @@ static struct lws_http_mount www_mount = {
  */
 static void check_listen(void)
 {
-	struct sockaddr_storage ss;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-	socklen_t len;
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST}, *res;
 	int fd, one = 1;
 
-	memset(&ss, 0, sizeof(ss));
-	if (inet_pton(AF_INET, B.opt.addr, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)B.opt.port);
-		len = sizeof(*s4);
-	} else if (inet_pton(AF_INET6, B.opt.addr, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)B.opt.port);
-		len = sizeof(*s6);
-	} else {
-		return; /* an interface name: lws resolves it */
-	}
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (getaddrinfo(B.opt.addr, NULL, &hints, &res) != 0)
+		return; /* an interface name: lws binds to its address */
+	((struct sockaddr_in *)res->ai_addr)->sin_port = htons((uint16_t)B.opt.port);
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		err(EX_OSERR, "socket");
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+	if (bind(fd, res->ai_addr, res->ai_addrlen) < 0)
 		err(EX_UNAVAILABLE, "cannot listen on %s port %d", B.opt.addr, B.opt.port);
 	close(fd);
+	freeaddrinfo(res);
+}
+
+static void check_files(void)
+{
+	static char realdir[PATH_MAX];
+	char msg[PATH_MAX + 256];
+	struct stat st;
+	int r;
+
+	if (B.opt.www) {
+		if (stat(B.opt.www, &st) < 0 || realpath(B.opt.www, realdir) == NULL)
+			err(EX_NOINPUT, "%s", B.opt.www);
+		if (!S_ISDIR(st.st_mode))
+			errx(EX_NOINPUT, "%s: not a directory", B.opt.www);
+	}
+	wshttp_init(B.opt.www ? realdir : NULL, &B.opt.pol, B.opt.verbose);
+	if (B.opt.tls_cert &&
+		(r = tls_check_files(B.opt.tls_cert, B.opt.tls_key, msg, sizeof(msg))))
+		errx(r, "%s", msg);
+}
+
+/* lws's table of descriptors, and ours, for every client and unfinished connection. */
+static int fd_room(void)
+{
+	int want = (int)B.opt.max_clients + WSCONN_MAX_PENDING + 64;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)want) {
+		rl.rlim_cur = rl.rlim_max < (rlim_t)want ? rl.rlim_max : (rlim_t)want;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		if (rl.rlim_cur < (rlim_t)want)
+			note("only %ld file descriptors (ulimit -n): fewer clients fit",
+				(long)rl.rlim_cur);
+	}
+	return want;
 }
 
 static void start_server(void)
 {
 	static lws_retry_bo_t retry;
 	struct lws_context_creation_info info;
-	static char realdir[PATH_MAX];
 
 	memset(&info, 0, sizeof(info));
 	info.port = B.opt.port;
@@ -906,18 +965,12 @@ static void start_server(void)
 	retry.secs_since_valid_ping = 1;
 	retry.secs_since_valid_hangup = (uint16_t)B.opt.dead_after;
 	info.retry_and_idle_policy = &retry;
-	/* Size lws's fd tables for our clients, not for the whole ulimit. */
-	info.fd_limit_per_thread = (unsigned)B.opt.max_clients + 64;
-	if (B.opt.www) {
-		check_readable(B.opt.www, 1);
-		if (realpath(B.opt.www, realdir) == NULL)
-			err(EX_NOINPUT, "%s", B.opt.www);
-		www_mount.origin = realdir;
-		info.mounts = &www_mount;
-	}
+	info.fd_limit_per_thread = (unsigned)fd_room();
+	/* lws's own deadlines, as a second line behind wsconn's */
+	info.timeout_secs = (unsigned)B.opt.handshake_secs;
+	info.timeout_secs_ah_idle = (unsigned)B.opt.handshake_secs;
+	info.keepalive_timeout = B.opt.handshake_secs;
 	if (B.opt.tls_cert) {
-		check_readable(B.opt.tls_cert, 0);
-		check_readable(B.opt.tls_key, 0);
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		info.ssl_cert_filepath = B.opt.tls_cert;
 		info.ssl_private_key_filepath = B.opt.tls_key;
@@ -927,11 +980,15 @@ static void start_server(void)
 	if (B.ctx == NULL)
 		errx(EX_UNAVAILABLE, "cannot listen on %s port %d", B.opt.addr, B.opt.port);
 	B.vh = lws_get_vhost_by_name(B.ctx, "default");
-	if (B.vh == NULL)
-		errx(EX_UNAVAILABLE, "no vhost");
-	note(strchr(B.opt.addr, ':') ? "listening on %s://[%s]:%d/"
-				      : "listening on %s://%s:%d/",
-	     B.opt.tls_cert ? "https" : "http", B.opt.addr, B.opt.port);
+	if (B.vh == NULL || wsconn_init(B.ctx, (int)info.fd_limit_per_thread + 64,
+				    B.opt.handshake_secs * 1000) < 0)
+		errx(EX_OSERR, "cannot set up the server");
+}
+
+static void say_listening(const char *shown)
+{
+	note(strchr(shown, ':') ? "listening on %s://[%s]:%d/" : "listening on %s://%s:%d/",
+		B.opt.tls_cert ? "https" : "http", shown, B.opt.port);
 }
 
 /* Non-blocking stdout (only pipes and sockets) so a slow reader never stalls the loop. */
@@ -960,12 +1017,19 @@ static void watch_stdio(void)
 		warnx("stdin: cannot watch it; no lines will be sent to clients");
 		close(B.stdin_fd);
 	}
-	fd = dup(STDOUT_FILENO);
-	if (fd < 0)
-		err(EX_IOERR, "stdout");
-	B.stdout_watch = watch_fd(fd, ROLE_STDOUT);
-	if (B.stdout_watch == NULL)
-		errx(EX_OSERR, "cannot watch stdout");
+	/*
+	 * Only a pipe or socket is watched: poll(2) says a regular file or
+	 * /dev/null is always ready, which would spin the loop. Those are
+	 * written with blocking writes at the end of each turn instead.
+	 */
+	if (B.out.nonblock) {
+		fd = dup(STDOUT_FILENO);
+		if (fd < 0)
+			err(EX_IOERR, "stdout");
+		B.stdout_watch = watch_fd(fd, ROLE_STDOUT);
+		if (B.stdout_watch == NULL)
+			errx(EX_OSERR, "cannot watch stdout");
+	}
 	if (watch_fd(B.sigfd, ROLE_SIGNAL) == NULL)
 		errx(EX_OSERR, "cannot watch signals");
 }
@@ -978,6 +1042,7 @@ static void setup_signals(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP); /* the terminal went away: end like SIGTERM */
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		err(EX_OSERR, "sigprocmask");
 	B.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -992,6 +1057,7 @@ static void run(void)
 			break;
 		if (lws_service(B.ctx, 0) < 0)
 			break;
+		close_unmasked();
 		flush_stdout();
 	}
 }
@@ -1002,6 +1068,7 @@ static void finish(void)
 	/* Clients still there get their CLOSED callback (and on-close line) here. */
 	B.shutting_down = 1;
 	lws_context_destroy(B.ctx);
+	wsconn_free();
 	if (!B.stdout_dead && B.out.len && outbuf_drain(&B.out) < 0)
 		stdout_failed();
 	if (B.stdout_orig_flags != -1)
@@ -1013,9 +1080,15 @@ static void finish(void)
 
 int main(int argc, char **argv)
 {
+	const char *shown;
+
 	stderr_whole_lines();
 	parse_args(argc, argv);
-	lws_set_log_level(LLL_ERR | (B.opt.verbose ? LLL_WARN : 0), emit_lws_log);
+	/* lws's lines only with -v: an attacker must not be able to fill the log */
+	lws_set_log_level(B.opt.verbose ? LLL_ERR | LLL_WARN : 0, emit_lws_log);
+	shown = B.opt.addr;
+	resolve_listen_addr();
+	check_files();
 	setup_signals();
 	setup_stdout();
 	B.bc.slots = calloc(QUEUE_LEN, LWS_PRE + B.opt.max_message);
@@ -1024,6 +1097,7 @@ int main(int argc, char **argv)
 		err(EX_OSERR, "malloc");
 	start_server();
 	watch_stdio();
+	say_listening(shown);
 	run();
 	finish();
 	return B.exit_code;
