@@ -43,7 +43,7 @@ DEPS_DEMO = jq
 DEPS_BENCH = websocketd python3-websockets procps util-linux jq
 # The browser test needs these commands; they are installed only when missing (by
 # command, not package: a node from elsewhere, e.g. NodeSource, already has npm).
-DEPS_E2E = chromium nodejs npm
+DEPS_E2E = chromium nodejs npm nginx
 # The Bluetooth VM test (tests/vm): QEMU, initramfs tools, BlueZ's btvirt.
 DEPS_VM = qemu-system-x86 busybox-static cpio kmod xz-utils bluez bluez-test-tools
 
@@ -53,7 +53,12 @@ BATS = tools/run-bats
 # keep object files between builds (they are intermediate in the pattern chain)
 .SECONDARY:
 
-all: $(addprefix $(OUT)/,$(PROGS))
+all: $(addprefix $(OUT)/,$(PROGS)) $(OUT)/test-policy
+
+# Unit tests of the pure modules (tests/unit/test-NAME.c), run from bats.
+$(OUT)/test-%: tests/unit/test-%.c $(OBJ)/libiracer.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) $(SAN_LDFLAGS) -o $@ $< $(OBJ)/libiracer.a -lm
 
 $(OBJ)/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -112,7 +117,7 @@ bench: all e2e-deps
 lint:
 	@for m in $(wildcard man/*.1); do mandoc -Tlint -W warning "$$m" || exit 1; done
 	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz tools/run-bats .ci/run $(wildcard tests/*.bash) \
-		$(wildcard bench/run bench/web-stop bench/ws-bridge) \
+		$(wildcard bench/run bench/web-stop bench/ws-bridge bench/lockout) \
 		tests/vm/build tests/vm/boot tests/vm/init
 
 install: all
@@ -149,6 +154,7 @@ demo:
 e2e-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	[ -z "$$missing" ] || tools/install-deps $$missing
@@ -158,6 +164,7 @@ e2e-deps:
 e2e: all e2e-deps
 	cd tests/e2e && node --test logic.test.mjs
 	cd tests/e2e && IRACER_BIN=$(CURDIR)/bin node drive.test.mjs --shots $(CURDIR)/tests/out/shots
+	cd tests/e2e && IRACER_BIN=$(CURDIR)/bin node security.test.mjs
 
 clean:
 	rm -rf bin build

@@ -14,26 +14,22 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libwebsockets.h>
-#include <net/if.h>
-#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "msgline.h"
 #include "outbuf.h"
 #include "policy.h"
-#include "tlscheck.h"
 #include "util.h"
 #include "wsconn.h"
 #include "wsguard.h"
 #include "wshttp.h"
+#include "wssetup.h"
 
 /* Messages queued per client for stdin lines; older ones are dropped. */
 #define QUEUE_LEN 64
@@ -121,7 +117,8 @@ static struct bridge B;
 
 static const char usage_text[] =
 	"usage: ws-bridge [-qvx] [-a addr] [-p port] [-w dir] [-d secs] [-m bytes]\n"
-	"                 [-n max] [-o origin] [-t file] [--on-open line]\n"
+	"                 [-n max] [-o origin] [-H name] [-t file]\n"
+	"                 [--handshake-timeout secs] [--on-open line]\n"
 	"                 [--on-close line] [--tls-cert file --tls-key file]\n";
 
 static const char help_text[] =
@@ -133,7 +130,9 @@ static const char help_text[] =
 	"  -m, --max-message N    longest message in bytes (default 4096)\n"
 	"  -n, --max-clients N    most clients at once (default 1000)\n"
 	"  -o, --origin ORIGIN    also accept upgrades from ORIGIN (repeatable)\n"
+	"  -H, --host NAME        also accept Host: NAME, e.g. a proxy's (repeatable)\n"
 	"  -t, --token-file FILE  require ?token= with the secret in FILE\n"
+	"      --handshake-timeout SECS  close unfinished connections after SECS (2)\n"
 	"  -x, --exclusive        only the earliest client drives\n"
 	"      --on-open LINE     print LINE when a client connects\n"
 	"      --on-close LINE    print LINE when a client goes away\n"
@@ -429,9 +428,10 @@ static int token_allowed(struct lws *wsi)
 		return 1;
 	for (int i = 0;
 		(n = lws_hdr_copy_fragment(wsi, buf, sizeof(buf), WSI_TOKEN_HTTP_URI_ARGS, i)) >= 0;
-		i++)
+		i++) {
 		if (n >= 6 && strncmp(buf, "token=", 6) == 0)
 			return policy_token_ok(&B.opt.pol, buf + 6, (size_t)n - 6);
+	}
 	return 0;
 }
 
@@ -458,6 +458,9 @@ static int confirm_upgrade(struct lws *wsi)
 		return reject(wsi, HTTP_STATUS_FORBIDDEN, "bad token");
 	if (wsguard_pipelined(lws_get_socket_fd(wsi)))
 		return reject(wsi, HTTP_STATUS_BAD_REQUEST, "data before the upgrade");
+	if (wsguard_odd_request(lws_get_socket_fd(wsi)))
+		return reject(wsi, (unsigned)wsguard_odd_request(lws_get_socket_fd(wsi)),
+			      "odd request line");
 	if (B.shutting_down || B.nclients >= B.opt.max_clients)
 		return reject(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE, "too many clients");
 	return 0;
@@ -638,9 +641,9 @@ static int callback_stdio(
 	enum stdio_role role = (enum stdio_role)(intptr_t)lws_get_opaque_user_data(wsi);
 
 	switch (reason) {
-	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
-		/* a client asked for this protocol by name: not a way around the checks */
-		return reject(wsi, HTTP_STATUS_BAD_REQUEST, "unknown subprotocol");
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/* a client asked for this protocol by name: no way around the checks */
+		return -1;
 	case LWS_CALLBACK_RAW_RX_FILE:
 		if (role == ROLE_STDIN)
 			return read_stdin();
@@ -685,49 +688,6 @@ static struct lws *watch_fd(int fd, enum stdio_role role)
 }
 
 /* ---- setup ----------------------------------------------------------- */
-
-static void set_token(const char *what, const char *t, size_t n)
-{
-	if (n > TOKEN_MAX - 1)
-		errx(EX_DATAERR, "%s: token longer than %d bytes", what, TOKEN_MAX - 1);
-	if (n == 0)
-		errx(EX_DATAERR, "%s: empty token", what);
-	if (!policy_token_text_ok(t, n))
-		errx(EX_DATAERR, "%s: the token has a space, control character or NUL", what);
-	memcpy(B.opt.token, t, n);
-	B.opt.token[n] = '\0';
-	B.opt.pol.token = B.opt.token;
-	B.opt.pol.token_len = n;
-}
-
-/* The first line; a NUL anywhere in it is refused, not a quiet end. */
-static void read_token_file(const char *path)
-{
-	char buf[TOKEN_MAX + 2];
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (f == NULL)
-		err(EX_NOINPUT, "%s", path);
-	n = fread(buf, 1, sizeof(buf), f);
-	if (ferror(f))
-		err(EX_IOERR, "%s", path);
-	fclose(f);
-	for (size_t i = 0; i < n; i++)
-		if (buf[i] == '\n') {
-			n = i > 0 && buf[i - 1] == '\r' ? i - 1 : i;
-			break;
-		}
-	set_token(path, buf, n);
-}
-
-static void use_env_token(void)
-{
-	const char *t = getenv("WS_BRIDGE_TOKEN");
-
-	if (t != NULL && *t != '\0')
-		set_token("WS_BRIDGE_TOKEN", t, strlen(t));
-}
 
 static long number_arg(const char *name, const char *s, long min, long max)
 {
@@ -854,99 +814,30 @@ static void parse_args(int argc, char **argv)
 		warnx("--tls-cert and --tls-key go together");
 		usage();
 	}
-	if (token_file)
-		read_token_file(token_file);
-	else
-		use_env_token();
+	o->pol.token_len = wssetup_token(token_file, o->token, sizeof(o->token));
+	o->pol.token = o->pol.token_len ? o->token : NULL;
 	if (gethostname(o->hostname, sizeof(o->hostname) - 1) == 0)
 		o->pol.hostname = o->hostname;
 }
 
-/*
- * The listen address as lws wants it: an IP literal or an interface name.
- * A host name (localhost) is looked up here; anything else ends the run
- * before lws would report it and go on listening nowhere.
- */
-static void resolve_listen_addr(void)
+/* Everything checked before lws starts, so a failure never says "listening". */
+static void check_setup(void)
 {
-	static char numeric[INET6_ADDRSTRLEN];
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res;
-	int r;
-
-	if (if_nametoindex(B.opt.addr) != 0)
-		return;
-	hints.ai_flags = AI_NUMERICHOST;
-	if (getaddrinfo(B.opt.addr, NULL, &hints, &res) == 0) {
-		freeaddrinfo(res);
-		return;
-	}
-	hints.ai_flags = AI_ADDRCONFIG;
-	r = getaddrinfo(B.opt.addr, NULL, &hints, &res);
-	if (r != 0)
-		errx(EX_UNAVAILABLE, "cannot listen on %s: %s", B.opt.addr, gai_strerror(r));
-	r = getnameinfo(
-		res->ai_addr, res->ai_addrlen, numeric, sizeof(numeric), NULL, 0, NI_NUMERICHOST);
-	freeaddrinfo(res);
-	if (r != 0)
-		errx(EX_UNAVAILABLE, "cannot listen on %s: %s", B.opt.addr, gai_strerror(r));
-	B.opt.addr = numeric;
-}
-
-/*
- * Try the address and port first: a clear message, and lws's failure path
- * when it cannot bind leaks memory (which the sanitizer build reports).
- */
-static void check_listen(void)
-{
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST}, *res;
-	int fd, one = 1;
-
-	if (getaddrinfo(B.opt.addr, NULL, &hints, &res) != 0)
-		return; /* an interface name: lws binds to its address */
-	((struct sockaddr_in *)res->ai_addr)->sin_port = htons((uint16_t)B.opt.port);
-	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		err(EX_OSERR, "socket");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, res->ai_addr, res->ai_addrlen) < 0)
-		err(EX_UNAVAILABLE, "cannot listen on %s port %d", B.opt.addr, B.opt.port);
-	close(fd);
-	freeaddrinfo(res);
-}
-
-static void check_files(void)
-{
-	static char realdir[PATH_MAX];
-	char msg[PATH_MAX + 256];
-	struct stat st;
-	int r;
-
-	if (B.opt.www) {
-		if (stat(B.opt.www, &st) < 0 || realpath(B.opt.www, realdir) == NULL)
-			err(EX_NOINPUT, "%s", B.opt.www);
-		if (!S_ISDIR(st.st_mode))
-			errx(EX_NOINPUT, "%s: not a directory", B.opt.www);
-	}
-	wshttp_init(B.opt.www ? realdir : NULL, &B.opt.pol, B.opt.verbose);
-	if (B.opt.tls_cert &&
-		(r = tls_check_files(B.opt.tls_cert, B.opt.tls_key, msg, sizeof(msg))))
-		errx(r, "%s", msg);
+	B.opt.addr = wssetup_listen_addr(B.opt.addr);
+	wshttp_init(B.opt.www ? wssetup_www(B.opt.www) : NULL, &B.opt.pol, B.opt.verbose);
+	if (B.opt.tls_cert)
+		wssetup_tls(B.opt.tls_cert, B.opt.tls_key);
+	wssetup_check_bind(B.opt.addr, B.opt.port);
 }
 
 /* lws's table of descriptors, and ours, for every client and unfinished connection. */
 static int fd_room(void)
 {
-	int want = (int)B.opt.max_clients + WSCONN_MAX_PENDING + 64;
-	struct rlimit rl;
+	long want = B.opt.max_clients + WSCONN_MAX_PENDING + 64, got = wssetup_fd_room(want);
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)want) {
-		rl.rlim_cur = rl.rlim_max < (rlim_t)want ? rl.rlim_max : (rlim_t)want;
-		setrlimit(RLIMIT_NOFILE, &rl);
-		if (rl.rlim_cur < (rlim_t)want)
-			note("only %ld file descriptors (ulimit -n): fewer clients fit",
-				(long)rl.rlim_cur);
-	}
-	return want;
+	if (got < want)
+		note("only %ld file descriptors (ulimit -n): fewer clients fit", got);
+	return (int)want;
 }
 
 static void start_server(void)
@@ -975,7 +866,6 @@ static void start_server(void)
 		info.ssl_cert_filepath = B.opt.tls_cert;
 		info.ssl_private_key_filepath = B.opt.tls_key;
 	}
-	check_listen();
 	B.ctx = lws_create_context(&info);
 	if (B.ctx == NULL)
 		errx(EX_UNAVAILABLE, "cannot listen on %s port %d", B.opt.addr, B.opt.port);
@@ -1087,8 +977,7 @@ int main(int argc, char **argv)
 	/* lws's lines only with -v: an attacker must not be able to fill the log */
 	lws_set_log_level(B.opt.verbose ? LLL_ERR | LLL_WARN : 0, emit_lws_log);
 	shown = B.opt.addr;
-	resolve_listen_addr();
-	check_files();
+	check_setup();
 	setup_signals();
 	setup_stdout();
 	B.bc.slots = calloc(QUEUE_LEN, LWS_PRE + B.opt.max_message);

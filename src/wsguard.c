@@ -16,6 +16,9 @@ struct guard {
 	enum stage stage;
 	unsigned crlf;	     /* bytes of "\r\n\r\n" matched so far */
 	unsigned long after; /* bytes since the last end of headers */
+	int line; /* in a request line: 1 its method, 2 its target, 0 past it */
+	int pct; /* in the target: 1 after '%', 2 after "%7" */
+	int odd_method, odd_target; /* see wsguard_odd_request() */
 	struct wsmask mask;
 };
 
@@ -50,7 +53,17 @@ void wsguard_watch(int fd)
 		g->stage = HTTP;
 		g->crlf = 0;
 		g->after = 0;
+		g->line = 1;
+		g->pct = 0;
+		g->odd_method = g->odd_target = 0;
 	}
+}
+
+int wsguard_odd_request(int fd)
+{
+	struct guard *g = guard(fd);
+
+	return g == NULL ? 0 : g->odd_method ? 405 : g->odd_target ? 400 : 0;
 }
 
 int wsguard_pipelined(int fd)
@@ -93,16 +106,40 @@ void wsguard_forget(int fd)
 		g->stage = UNWATCHED;
 }
 
+/* One byte of a request line: the method in capitals, no %00-%1F or %7F. */
+static void scan_line(struct guard *g, unsigned char c)
+{
+	if (g->line == 1) { /* the method; CR LF before a request are allowed */
+		if (c == ' ')
+			g->line = 2;
+		else if (c != '\r' && c != '\n')
+			g->odd_method |= c < 'A' || c > 'Z';
+		return;
+	}
+	if (c == ' ' || c == '\r' || c == '\n') {
+		g->line = 0;
+		return;
+	}
+	if (g->pct == 1 && (c == '0' || c == '1'))
+		g->odd_target = 1;
+	else if (g->pct == 2 && (c == 'f' || c == 'F'))
+		g->odd_target = 1;
+	g->pct = c == '%' ? 1 : g->pct == 1 && c == '7' ? 2 : 0;
+}
+
 static void scan_http(struct guard *g, const unsigned char *b, size_t n)
 {
 	static const char end[] = "\r\n\r\n";
 
 	for (size_t i = 0; i < n; i++) {
+		if (g->line)
+			scan_line(g, b[i]);
 		g->after++;
 		if (b[i] == (unsigned char)end[g->crlf]) {
 			if (++g->crlf == 4) {
 				g->crlf = 0;
 				g->after = 0;
+				g->line = 1;
 			}
 		} else {
 			g->crlf = b[i] == '\r';

@@ -1,6 +1,8 @@
 /* ws-bridge's HTTP responses and static files; see wshttp.h. */
 #include "wshttp.h"
 
+#include "wsguard.h"
+
 #include <arpa/inet.h>
 #include <err.h>
 #include <limits.h>
@@ -175,6 +177,8 @@ static const char *mime_type(const char *path)
 
 static enum policy_method method_of(struct lws *wsi)
 {
+	if (wsguard_odd_request(lws_get_socket_fd(wsi)) == 405)
+		return METHOD_OTHER;
 	if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0)
 		return METHOD_GET;
 	if (lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) > 0)
@@ -232,6 +236,8 @@ int wshttp_serve(struct lws *wsi)
 
 	if (lws_hdr_total_length(wsi, WSI_TOKEN_HOST) <= 0)
 		return wshttp_respond(wsi, 400, NULL, "no Host header", 0), -1;
+	if (wsguard_odd_request(lws_get_socket_fd(wsi)) == 400)
+		return wshttp_respond(wsi, 400, NULL, "odd request line", 0), -1;
 	if (!wshttp_host_ok(wsi))
 		return wshttp_respond(wsi, 421, NULL, "not this server's name", 0), -1;
 	if (root)

@@ -5,7 +5,7 @@ import { Driver, intentFor, describe } from './drive.js';
 import { createJoystick } from './joystick.js';
 import { attachKeys } from './keys.js';
 import { attachGamepad } from './gamepad.js';
-import { connect, socketUrl } from './socket.js';
+import { connect, keepToken, socketUrl } from './socket.js';
 import { createMap } from './map.js';
 
 // The buttons, as data (like the seed's): left/right mean forward-left/right,
@@ -27,7 +27,7 @@ const maxSpeed = () => Number(slider.value);
 
 let role = 'driving';	// or 'watching' (ws-bridge --exclusive)
 
-const socket = connect(socketUrl(), {
+const socket = connect(socketUrl(window.location, keepToken()), {
 	onStatus: showConnection,
 	onMessage: showReport,
 	onClose: () => driver.stopAll('connection lost'),
@@ -126,6 +126,13 @@ function showConnection(state, wait) {
 		state === 'connected' ? (role === 'watching' ? 'Watching: another browser drives' : 'Connected') :
 		state === 'reconnecting' ? `Reconnecting in ${(wait / 1000).toFixed(wait < 1000 ? 2 : 0)} s` :
 		'Connecting…';
+	// A watcher's controls say why they do not drive.
+	const watching = state === 'connected' && role === 'watching';
+	document.body.dataset.role = watching ? 'watching' : 'driving';
+	for (const id of ['joystick', 'buttons']) {
+		$(id).title = watching ? 'Watching: another browser drives; you take over when it leaves' : '';
+		$(id).toggleAttribute('aria-disabled', watching);
+	}
 }
 
 const map = createMap($('map-svg'), $('map-text'));
