@@ -130,7 +130,11 @@ function showConnection(state, wait) {
 	const watching = state === 'connected' && role === 'watching';
 	document.body.dataset.role = watching ? 'watching' : 'driving';
 	for (const id of ['joystick', 'buttons']) {
-		$(id).title = watching ? 'Watching: another browser drives; you take over when it leaves' : '';
+		// (an attribute: the joystick is an SVG element, which has no .title)
+		if (watching)
+			$(id).setAttribute('title', 'Watching: another browser drives; you take over when it leaves');
+		else
+			$(id).removeAttribute('title');
 		$(id).toggleAttribute('aria-disabled', watching);
 	}
 }
