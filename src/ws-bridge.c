@@ -460,7 +460,7 @@ static int confirm_upgrade(struct lws *wsi)
 		return reject(wsi, HTTP_STATUS_BAD_REQUEST, "data before the upgrade");
 	if (wsguard_odd_request(lws_get_socket_fd(wsi)))
 		return reject(wsi, (unsigned)wsguard_odd_request(lws_get_socket_fd(wsi)),
-			      "odd request line");
+			"odd request line");
 	if (B.shutting_down || B.nclients >= B.opt.max_clients)
 		return reject(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE, "too many clients");
 	return 0;

@@ -14,10 +14,10 @@ enum stage { UNWATCHED, HTTP, WEBSOCKET };
 
 struct guard {
 	enum stage stage;
-	unsigned crlf;	     /* bytes of "\r\n\r\n" matched so far */
-	unsigned long after; /* bytes since the last end of headers */
-	int line; /* in a request line: 1 its method, 2 its target, 0 past it */
-	int pct; /* in the target: 1 after '%', 2 after "%7" */
+	unsigned crlf;		    /* bytes of "\r\n\r\n" matched so far */
+	unsigned long after;	    /* bytes since the last end of headers */
+	int line;		    /* in a request line: 1 its method, 2 its target, 0 past it */
+	int pct;		    /* in the target: 1 after '%', 2 after "%7" */
 	int odd_method, odd_target; /* see wsguard_odd_request() */
 	struct wsmask mask;
 };

@@ -36,8 +36,8 @@ const char *wssetup_listen_addr(const char *addr)
 	r = getaddrinfo(addr, NULL, &hints, &res);
 	if (r != 0)
 		errx(EX_UNAVAILABLE, "cannot listen on %s: %s", addr, gai_strerror(r));
-	r = getnameinfo(res->ai_addr, res->ai_addrlen, numeric, sizeof(numeric), NULL, 0,
-		NI_NUMERICHOST);
+	r = getnameinfo(
+		res->ai_addr, res->ai_addrlen, numeric, sizeof(numeric), NULL, 0, NI_NUMERICHOST);
 	freeaddrinfo(res);
 	if (r != 0)
 		errx(EX_UNAVAILABLE, "cannot listen on %s: %s", addr, gai_strerror(r));
