@@ -220,8 +220,9 @@ static int serve_file(struct lws *wsi, const char *file)
 	unsigned char headers[1024], *p = headers;
 	int n;
 
-	if (wshttp_security_headers(wsi, &p, headers + sizeof(headers)))
+	if (wshttp_security_headers(wsi, &p, headers + sizeof(headers) - 1))
 		return -1;
+	*p = '\0'; /* lws looks into the headers with strstr() */
 	n = lws_serve_http_file(
 		wsi, file, mime_type(file), (const char *)headers, (int)(p - headers));
 	if (n < 0 || (n > 0 && lws_http_transaction_completed(wsi)))
