@@ -12,7 +12,6 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <libwebsockets.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,39 +28,19 @@
 #include "wsconn.h"
 #include "wsguard.h"
 #include "wshttp.h"
+#include "wsopts.h"
 #include "wssetup.h"
 
 /* Messages queued per client for stdin lines; older ones are dropped. */
 #define QUEUE_LEN 64
 /* Stdout buffer: this much plus one longest line. */
 #define OUTBUF_BASE (256 * 1024)
-#define TOKEN_MAX 256
 #define SHUTDOWN_GRACE_US (2 * LWS_US_PER_SEC)
 
 #define NOTICE_DRIVING "{\"type\":\"role\",\"ws-bridge\":\"driving\"}"
 #define NOTICE_WATCHING "{\"type\":\"role\",\"ws-bridge\":\"watching\"}"
 
 enum notice { NOTICE_NONE, NOTICE_DRIVE, NOTICE_WATCH };
-
-struct options {
-	const char *addr;
-	int port;
-	const char *www;
-	const char *on_open;
-	const char *on_close;
-	int dead_after;
-	int exclusive;
-	struct policy pol;
-	char hostname[256];
-	char token[TOKEN_MAX];
-	int handshake_secs;
-	long max_clients;
-	size_t max_message;
-	const char *tls_cert;
-	const char *tls_key;
-	int quiet;
-	int verbose;
-};
 
 /* Per WebSocket connection; lws allocates it zeroed (per_session_data). */
 struct client {
@@ -114,40 +93,6 @@ struct bridge {
 };
 
 static struct bridge B;
-
-static const char usage_text[] =
-	"usage: ws-bridge [-qvx] [-a addr] [-p port] [-w dir] [-d secs] [-m bytes]\n"
-	"                 [-n max] [-o origin] [-H name] [-t file]\n"
-	"                 [--handshake-timeout secs] [--on-open line]\n"
-	"                 [--on-close line] [--tls-cert file --tls-key file]\n";
-
-static const char help_text[] =
-	"\n"
-	"  -a, --addr ADDR        listen address (default 127.0.0.1)\n"
-	"  -p, --port PORT        listen port (default 8000)\n"
-	"  -w, --www DIR          serve the files in DIR; WebSocket on /ws\n"
-	"  -d, --dead-after SECS  drop a client silent for SECS seconds (default 3)\n"
-	"  -m, --max-message N    longest message in bytes (default 4096)\n"
-	"  -n, --max-clients N    most clients at once (default 1000)\n"
-	"  -o, --origin ORIGIN    also accept upgrades from ORIGIN (repeatable)\n"
-	"  -H, --host NAME        also accept Host: NAME, e.g. a proxy's (repeatable)\n"
-	"  -t, --token-file FILE  require ?token= with the secret in FILE\n"
-	"      --handshake-timeout SECS  close unfinished connections after SECS (2)\n"
-	"  -x, --exclusive        only the earliest client drives\n"
-	"      --on-open LINE     print LINE when a client connects\n"
-	"      --on-close LINE    print LINE when a client goes away\n"
-	"      --tls-cert FILE    serve https and wss with this certificate\n"
-	"      --tls-key FILE     and this private key\n"
-	"  -q, --quiet            no notes on stderr, only errors\n"
-	"  -v, --verbose          log connects and disconnects\n"
-	"  -h, --help             this help\n"
-	"      --version          print the version\n";
-
-static void usage(void)
-{
-	fputs(usage_text, stderr);
-	exit(EX_USAGE);
-}
 
 static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void note(const char *fmt, ...)
@@ -689,137 +634,6 @@ static struct lws *watch_fd(int fd, enum stdio_role role)
 
 /* ---- setup ----------------------------------------------------------- */
 
-static long number_arg(const char *name, const char *s, long min, long max)
-{
-	long v;
-
-	if (parse_long(s, min, max, &v) < 0) {
-		warnx("%s: %s: not a number from %ld to %ld", name, s, min, max);
-		usage();
-	}
-	return v;
-}
-
-enum { OPT_ON_OPEN = 256, OPT_ON_CLOSE, OPT_TLS_CERT, OPT_TLS_KEY, OPT_VERSION, OPT_HANDSHAKE };
-
-static void parse_args(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{"addr", required_argument, NULL, 'a'},
-		{"port", required_argument, NULL, 'p'},
-		{"www", required_argument, NULL, 'w'},
-		{"dead-after", required_argument, NULL, 'd'},
-		{"max-message", required_argument, NULL, 'm'},
-		{"max-clients", required_argument, NULL, 'n'},
-		{"origin", required_argument, NULL, 'o'},
-		{"host", required_argument, NULL, 'H'},
-		{"handshake-timeout", required_argument, NULL, OPT_HANDSHAKE},
-		{"token-file", required_argument, NULL, 't'},
-		{"exclusive", no_argument, NULL, 'x'},
-		{"on-open", required_argument, NULL, OPT_ON_OPEN},
-		{"on-close", required_argument, NULL, OPT_ON_CLOSE},
-		{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
-		{"tls-key", required_argument, NULL, OPT_TLS_KEY},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, OPT_VERSION},
-		{NULL, 0, NULL, 0},
-	};
-	struct options *o = &B.opt;
-	const char *token_file = NULL;
-	int ch;
-
-	o->addr = "127.0.0.1";
-	o->port = 8000;
-	o->dead_after = 3;
-	o->max_clients = 1000;
-	o->max_message = 4096;
-	o->handshake_secs = 2;
-	while ((ch = getopt_long(argc, argv, "a:p:w:d:m:n:o:H:t:xqvh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'a':
-			o->addr = optarg;
-			break;
-		case 'p':
-			o->port = (int)number_arg("port", optarg, 1, 65535);
-			break;
-		case 'w':
-			o->www = optarg;
-			break;
-		case 'd':
-			o->dead_after = (int)number_arg("dead-after", optarg, 2, 3600);
-			break;
-		case 'm':
-			o->max_message = (size_t)number_arg("max-message", optarg, 1, 16 << 20);
-			break;
-		case 'n':
-			o->max_clients = number_arg("max-clients", optarg, 1, 100000);
-			break;
-		case 'o':
-			if (o->pol.norigins == POLICY_MAX_NAMES)
-				errx(EX_USAGE, "at most %d --origin options", POLICY_MAX_NAMES);
-			o->pol.origins[o->pol.norigins++] = optarg;
-			break;
-		case 'H':
-			if (o->pol.nhosts == POLICY_MAX_NAMES)
-				errx(EX_USAGE, "at most %d --host options", POLICY_MAX_NAMES);
-			o->pol.hosts[o->pol.nhosts++] = optarg;
-			break;
-		case OPT_HANDSHAKE:
-			o->handshake_secs = (int)number_arg("handshake-timeout", optarg, 1, 60);
-			break;
-		case 't':
-			token_file = optarg;
-			break;
-		case 'x':
-			o->exclusive = 1;
-			break;
-		case OPT_ON_OPEN:
-			o->on_open = optarg;
-			break;
-		case OPT_ON_CLOSE:
-			o->on_close = optarg;
-			break;
-		case OPT_TLS_CERT:
-			o->tls_cert = optarg;
-			break;
-		case OPT_TLS_KEY:
-			o->tls_key = optarg;
-			break;
-		case 'q':
-			o->quiet = 1;
-			o->verbose = 0;
-			break;
-		case 'v':
-			o->verbose = 1;
-			o->quiet = 0;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			exit(0);
-		case OPT_VERSION:
-			print_version();
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc) {
-		warnx("unexpected argument: %s", argv[optind]);
-		usage();
-	}
-	if (!o->tls_cert != !o->tls_key) {
-		warnx("--tls-cert and --tls-key go together");
-		usage();
-	}
-	o->pol.token_len = wssetup_token(token_file, o->token, sizeof(o->token));
-	o->pol.token = o->pol.token_len ? o->token : NULL;
-	if (gethostname(o->hostname, sizeof(o->hostname) - 1) == 0)
-		o->pol.hostname = o->hostname;
-}
-
 /* Everything checked before lws starts, so a failure never says "listening". */
 static void check_setup(void)
 {
@@ -973,7 +787,7 @@ int main(int argc, char **argv)
 	const char *shown;
 
 	stderr_whole_lines();
-	parse_args(argc, argv);
+	wsopts_parse(&B.opt, argc, argv);
 	/* lws's lines only with -v: an attacker must not be able to fill the log */
 	lws_set_log_level(B.opt.verbose ? LLL_ERR | LLL_WARN : 0, emit_lws_log);
 	shown = B.opt.addr;
