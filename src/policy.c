@@ -42,11 +42,12 @@ static int name_ok(const struct policy *p, const char *name, size_t n)
 	if (same_name(name, n, "localhost"))
 		return 1;
 	if (p->hostname && *p->hostname) {
-		size_t hl = strlen(p->hostname);
+		/* avahi announces the first label: pi.example.org is pi.local */
+		size_t hl = strcspn(p->hostname, ".");
 		if (same_name(name, n, p->hostname))
 			return 1;
-		if (n == hl + 6 && strncasecmp(name, p->hostname, hl) == 0 &&
-			strncasecmp(name + hl, ".local", 6) == 0)
+		if ((n == hl || (n == hl + 6 && strncasecmp(name + hl, ".local", 6) == 0)) &&
+			strncasecmp(name, p->hostname, hl) == 0)
 			return 1;
 	}
 	for (int i = 0; i < p->nhosts; i++)

@@ -45,6 +45,11 @@ static void test_host(void)
 			failed = 1;
 		}
 	CHECK(!policy_host_ok(&p, NULL));
+	p.hostname = "pi.example.org";
+	CHECK(policy_host_ok(&p, "pi.example.org:80") && policy_host_ok(&p, "pi.local"));
+	CHECK(policy_host_ok(&p, "PI"));
+	CHECK(!policy_host_ok(&p, "pi.example") && !policy_host_ok(&p, "pi.localx"));
+	CHECK(!policy_host_ok(&p, "p.local") && !policy_host_ok(&p, "pix.local"));
 	p.hostname = NULL;
 	CHECK(!policy_host_ok(&p, "carhost"));
 	CHECK(!policy_host_ok(&p, ".local"));
