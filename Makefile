@@ -35,7 +35,7 @@ FMT_FILES = $(wildcard src/*.c src/*.h tests/fuzz/*.c)
 
 LIBS_iracer-send = -lbluetooth
 LIBS_iracer-sim = -lbluetooth
-LIBS_ws-bridge = -lwebsockets
+LIBS_ws-bridge = -lwebsockets -lssl -lcrypto
 
 # Debian packages, by what needs them (tools/install-deps installs the missing ones).
 DEPS_BUILD = gcc make pkg-config libc6-dev libbluetooth-dev libwebsockets-dev
@@ -47,7 +47,7 @@ DEPS_FUZZ = clang libclang-rt-14-dev
 DEPS_BENCH = websocketd python3-websockets procps util-linux jq
 # The browser test needs these commands; they are installed only when missing (by
 # command, not package: a node from elsewhere, e.g. NodeSource, already has npm).
-DEPS_E2E = chromium nodejs npm
+DEPS_E2E = chromium nodejs npm nginx
 # The Bluetooth VM test (tests/vm): QEMU, initramfs tools, BlueZ's btvirt.
 DEPS_VM = qemu-system-x86 busybox-static cpio kmod xz-utils bluez bluez-test-tools bluez-tools dbus
 
@@ -60,7 +60,12 @@ BATS = tools/run-bats
 # keep object files between builds (they are intermediate in the pattern chain)
 .SECONDARY:
 
-all: $(addprefix $(OUT)/,$(PROGS))
+all: $(addprefix $(OUT)/,$(PROGS)) $(OUT)/test-policy
+
+# Unit tests of the pure modules (tests/unit/test-NAME.c), run from bats.
+$(OUT)/test-%: tests/unit/test-%.c $(OBJ)/libiracer.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) $(SAN_LDFLAGS) -o $@ $< $(OBJ)/libiracer.a -lm
 
 $(OBJ)/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -125,7 +130,7 @@ lint:
 	@for m in $(wildcard man/*.[1-9]); do mandoc -Tlint -W warning "$$m" || exit 1; done
 	shellcheck -x $(SCRIPTS) tools/install-deps tools/run-fuzz tools/run-bats tools/check-tree \
 		tools/pre-commit .ci/run $(wildcard tests/*.bash) \
-		$(wildcard bench/run bench/web-stop bench/ws-bridge bench/phone) \
+		$(wildcard bench/run bench/web-stop bench/ws-bridge bench/phone bench/lockout) \
 		tests/vm/build tests/vm/boot tests/vm/init tests/vm/service-build tests/vm/service-test \
 		tools/cross-sysroot debian/iracer.postrm
 	clang-format --dry-run -Werror $(FMT_FILES)
@@ -174,6 +179,7 @@ deps-demo:
 e2e-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	[ -z "$$missing" ] || tools/install-deps $$missing
@@ -185,6 +191,7 @@ e2e: all e2e-deps
 	cd tests/e2e && IRACER_BIN=$(CURDIR)/bin node drive.test.mjs --shots $(CURDIR)/tests/out/shots
 	cd tests/e2e && IRACER_BIN=$(CURDIR)/bin node record.test.mjs --shots $(CURDIR)/tests/out/shots
 	cd tests/e2e && IRACER_BIN=$(CURDIR)/bin node phone.test.mjs --shots $(CURDIR)/tests/out/shots
+	cd tests/e2e && IRACER_BIN=$(CURDIR)/bin node security.test.mjs
 
 clean:
 	rm -rf bin build
@@ -203,7 +210,7 @@ deps-fuzz:
 
 build/fuzz/%: tests/fuzz/%.c $(MODULES) $(wildcard src/*.h)
 	@mkdir -p $(@D)
-	clang $(ALL_CPPFLAGS) -Isrc $(FUZZ_CFLAGS) -o $@ $< $(MODULES) -lbluetooth -lwebsockets -lm
+	clang $(ALL_CPPFLAGS) -Isrc $(FUZZ_CFLAGS) -o $@ $< $(MODULES) -lbluetooth -lwebsockets -lssl -lcrypto -lm
 
 # then the network-level fuzz of ws-bridge (tests/fuzz/ws-netfuzz) on the ASan build
 fuzz: fuzz-build

@@ -4,66 +4,44 @@
  *
  * Everything runs in the libwebsockets event loop on one thread: the
  * listening socket, the clients, stdin (adopted as a raw file), a signalfd
- * for SIGINT/SIGTERM and, when stdout is a pipe or socket, a watch on
- * stdout that wakes us when it can take more bytes.
+ * for SIGINT/SIGTERM/SIGHUP and, when stdout is a pipe or socket, a watch
+ * on stdout that wakes us when it can take more bytes. Who may connect is
+ * decided in policy.c; unfinished connections are kept in check by
+ * wsconn.c, frames by wsguard.c, HTTP answers by wshttp.c.
  */
-#include <arpa/inet.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <libwebsockets.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "msgline.h"
 #include "outbuf.h"
+#include "policy.h"
 #include "util.h"
+#include "wsconn.h"
+#include "wsguard.h"
+#include "wshttp.h"
+#include "wskeep.h"
+#include "wsopts.h"
+#include "wssetup.h"
 
 /* Messages queued per client for stdin lines; older ones are dropped. */
 #define QUEUE_LEN 64
 /* Stdout buffer: this much plus one longest line. */
 #define OUTBUF_BASE (256 * 1024)
-#define MAX_ORIGINS 16
-#define TOKEN_MAX 256
-#define MAX_KEEP 16
-#define KEEP_TYPE_MAX 64
 #define SHUTDOWN_GRACE_US (2 * LWS_US_PER_SEC)
 
-#define NOTICE_DRIVING "{\"ws-bridge\":\"driving\"}"
-#define NOTICE_WATCHING "{\"ws-bridge\":\"watching\"}"
+#define NOTICE_DRIVING "{\"type\":\"role\",\"ws-bridge\":\"driving\"}"
+#define NOTICE_WATCHING "{\"type\":\"role\",\"ws-bridge\":\"watching\"}"
 
 enum notice { NOTICE_NONE, NOTICE_DRIVE, NOTICE_WATCH };
-
-struct options {
-	const char *addr;
-	int port;
-	const char *www;
-	const char *on_open;
-	const char *on_close;
-	int dead_after;
-	int exclusive;
-	const char *origins[MAX_ORIGINS];
-	int norigins;
-	char token[TOKEN_MAX];
-	size_t token_len;
-	int have_token;
-	long max_clients;
-	size_t max_message;
-	const char *tls_cert;
-	const char *tls_key;
-	const char *keep_types[MAX_KEEP];
-	int nkeep;
-	int quiet;
-	int verbose;
-};
 
 /* Per WebSocket connection; lws allocates it zeroed (per_session_data). */
 struct client {
@@ -75,11 +53,11 @@ struct client {
 	uint64_t seq; /* next stdin line (broadcast number) to send */
 	uint64_t dropped;
 	enum notice notice;
-	int keep_next; /* --keep: next kept line to send, nkeep when done */
-	uint64_t keep_before; /* kept lines queued from here on come in the ring */
 	int established;
-	int driving; /* --exclusive: this one's lines are printed */
-	int closing; /* server shutdown: close with 1001 when writable */
+	int driving;  /* --exclusive: this one's lines are printed */
+	int keep_next;        /* --keep: the next kept line to look at */
+	uint64_t keep_before; /* kept lines from here on come in the ring */
+	int closing;  /* close with the reason set when writable (1001, 1002) */
 	int dropping; /* its queue overflowed since the last report */
 };
 
@@ -115,50 +93,9 @@ struct bridge {
 	int exit_code;
 	lws_sorted_usec_list_t sul_grace;
 	int grace_over;
-	struct kept {
-		char prefix[KEEP_TYPE_MAX + 16]; /* {"type":"TYPE" */
-		size_t prefix_len;
-		char *line; /* LWS_PRE + max_message bytes */
-		size_t len; /* 0: nothing kept yet */
-		uint64_t seq; /* its number in the stdin ring */
-	} keep[MAX_KEEP];
 };
 
 static struct bridge B;
-
-static const char usage_text[] =
-	"usage: ws-bridge [-qvx] [-a addr] [-p port] [-w dir] [-d secs] [-m bytes]\n"
-	"                 [-n max] [-o origin] [-t file] [--on-open line]\n"
-	"                 [--on-close line] [--tls-cert file --tls-key file]\n"
-	"                 [--keep type]\n";
-
-static const char help_text[] =
-	"\n"
-	"  -a, --addr ADDR        listen address (default 127.0.0.1)\n"
-	"  -p, --port PORT        listen port (default 8000)\n"
-	"  -w, --www DIR          serve the files in DIR; WebSocket on /ws\n"
-	"  -d, --dead-after SECS  drop a client silent for SECS seconds (default 3)\n"
-	"  -m, --max-message N    longest message in bytes (default 4096)\n"
-	"  -n, --max-clients N    most clients at once (default 1000)\n"
-	"  -o, --origin ORIGIN    also accept upgrades from ORIGIN (repeatable)\n"
-	"  -t, --token-file FILE  require ?token= with the secret in FILE\n"
-	"  -x, --exclusive        only the earliest client drives\n"
-	"      --on-open LINE     print LINE when a client connects\n"
-	"      --on-close LINE    print LINE when a client goes away\n"
-	"      --tls-cert FILE    serve https and wss with this certificate\n"
-	"      --tls-key FILE     and this private key\n"
-	"      --keep TYPE        send each new client the latest stdin line that\n"
-	"                         starts {\"type\":\"TYPE\" (repeatable)\n"
-	"  -q, --quiet            no notes on stderr, only errors\n"
-	"  -v, --verbose          log connects and disconnects\n"
-	"  -h, --help             this help\n"
-	"      --version          print the version\n";
-
-static void usage(void)
-{
-	fputs(usage_text, stderr);
-	exit(EX_USAGE);
-}
 
 static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void note(const char *fmt, ...)
@@ -175,8 +112,10 @@ static void note(const char *fmt, ...)
 /* lws's own log lines, on stderr only and in the house format. */
 static void emit_lws_log(int level, const char *line)
 {
+	size_t n = strlen(line);
+
 	(void)level;
-	dprintf(STDERR_FILENO, "ws-bridge: %s", line);
+	dprintf(STDERR_FILENO, "ws-bridge: %s%s", line, n && line[n - 1] == '\n' ? "" : "\n");
 }
 
 /* ---- stdout ---------------------------------------------------------- */
@@ -235,6 +174,8 @@ static void emit_line(const char *text, size_t n)
 	 */
 	if (B.out.len == 0 && B.stdout_watch)
 		lws_callback_on_writable(B.stdout_watch);
+	else if (B.out.len == 0)
+		lws_cancel_service(B.ctx); /* a file: the loop flushes after this turn */
 	dst = outbuf_reserve(&B.out, n + 1);
 	if (dst == NULL) {
 		if (outbuf_drain(&B.out) < 0) {
@@ -254,97 +195,7 @@ static void emit_configured(const char *line)
 		emit_line(line, strlen(line));
 }
 
-/* ---- kept lines (--keep TYPE) ---------------------------------------- */
-
-/*
- * Like MQTT's retained messages: the latest stdin line of each kept type
- * ({"type":"link",...}) goes to every new client right after it connects,
- * so a late page knows the state at once, with no polling.
- */
-static void keep_add_type(const char *type)
-{
-	struct kept *k;
-
-	if (B.opt.nkeep == MAX_KEEP)
-		errx(EX_USAGE, "at most %d --keep options", MAX_KEEP);
-	k = &B.keep[B.opt.nkeep];
-	if (*type == '\0' || strlen(type) > KEEP_TYPE_MAX ||
-	    strspn(type, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
-		    strlen(type)) {
-		warnx("keep: '%s': a type is 1 to %d letters, digits, '-', '_' or '.'", type,
-		      KEEP_TYPE_MAX);
-		usage();
-	}
-	k->prefix_len = (size_t)snprintf(k->prefix, sizeof(k->prefix), "{\"type\":\"%s\"", type);
-	B.opt.keep_types[B.opt.nkeep++] = type;
-}
-
-/* Stdin line number seq (in the ring) is line[0..n): keep it if it is of a kept type. */
-static void keep_remember(const char *line, size_t n, uint64_t seq)
-{
-	for (int i = 0; i < B.opt.nkeep; i++) {
-		struct kept *k = &B.keep[i];
-		if (n < k->prefix_len || memcmp(line, k->prefix, k->prefix_len) != 0)
-			continue;
-		if (k->line == NULL && (k->line = malloc(LWS_PRE + B.opt.max_message)) == NULL) {
-			warn("keep");
-			return;
-		}
-		memcpy(k->line + LWS_PRE, line, n);
-		k->len = n;
-		k->seq = seq;
-		return;
-	}
-}
-
-/* A kept line still to send to c? Lines kept after c connected come in the ring. */
-static int keep_pending(struct client *c)
-{
-	while (c->keep_next < B.opt.nkeep) {
-		struct kept *k = &B.keep[c->keep_next];
-		if (k->len > 0 && k->seq < c->keep_before)
-			return 1;
-		c->keep_next++;
-	}
-	return 0;
-}
-
-static int keep_send(struct lws *wsi, struct client *c)
-{
-	struct kept *k = &B.keep[c->keep_next++];
-	int n = lws_write(wsi, (unsigned char *)k->line + LWS_PRE, k->len, LWS_WRITE_TEXT);
-
-	return n < (int)k->len ? -1 : 0;
-}
-
-static void keep_free(void)
-{
-	for (int i = 0; i < B.opt.nkeep; i++)
-		free(B.keep[i].line);
-}
-
 /* ---- clients --------------------------------------------------------- */
-
-static void peer_name(struct lws *wsi, char *buf, size_t len)
-{
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
-	char host[INET6_ADDRSTRLEN] = "?";
-	int port = 0;
-
-	if (getpeername(lws_get_socket_fd(wsi), (struct sockaddr *)&ss, &sl) == 0) {
-		if (ss.ss_family == AF_INET) {
-			struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-			inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
-			port = ntohs(s4->sin_port);
-		} else if (ss.ss_family == AF_INET6) {
-			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-			inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
-			port = ntohs(s6->sin6_port);
-		}
-	}
-	snprintf(buf, len, strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port);
-}
 
 static void tell(struct client *c, enum notice n)
 {
@@ -357,8 +208,6 @@ static void client_add(struct client *c, struct lws *wsi)
 	c->wsi = wsi;
 	c->seq = B.bc.head;
 	c->keep_before = B.bc.head;
-	if (B.opt.nkeep > 0)
-		lws_callback_on_writable(wsi);
 	c->established = 1;
 	c->prev = B.last;
 	if (B.last)
@@ -367,11 +216,13 @@ static void client_add(struct client *c, struct lws *wsi)
 		B.first = c;
 	B.last = c;
 	B.nclients++;
-	peer_name(wsi, c->peer, sizeof(c->peer));
+	wshttp_peer_name(wsi, c->peer, sizeof(c->peer));
 	if (B.opt.verbose)
 		warnx("%s: connected", c->peer);
 	if (B.throttled)
 		lws_rx_flow_control(wsi, 0);
+	if (wskeep_pending(0, c->keep_before))
+		lws_callback_on_writable(wsi);
 	if (!B.opt.exclusive) {
 		c->driving = 1;
 		emit_configured(B.opt.on_open);
@@ -430,13 +281,12 @@ static int client_receive(struct lws *wsi, struct client *c, const char *in, siz
 	int done = lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0;
 
 	if (lws_frame_is_binary(wsi))
-		return refuse(wsi, c, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE,
-			      "binary message refused");
+		return refuse(
+			wsi, c, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "binary message refused");
 	if (first)
 		c->msg_len = 0;
 	if (c->msg_len + len > B.opt.max_message)
-		return refuse(wsi, c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
-			      "message too long");
+		return refuse(wsi, c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too long");
 	if (first && done) { /* the usual case: straight to stdout */
 		if (c->driving)
 			emit_line(in, len);
@@ -445,8 +295,8 @@ static int client_receive(struct lws *wsi, struct client *c, const char *in, siz
 	if (c->msg == NULL) {
 		c->msg = malloc(B.opt.max_message);
 		if (c->msg == NULL)
-			return refuse(wsi, c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
-				      "out of memory");
+			return refuse(
+				wsi, c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, "out of memory");
 	}
 	memcpy(c->msg + c->msg_len, in, len);
 	c->msg_len += len;
@@ -463,7 +313,7 @@ static char *slot(uint64_t seq)
 static void report_drops(struct client *c, const char *when)
 {
 	note("%s: %s; %llu messages dropped for this client", c->peer, when,
-	     (unsigned long long)c->dropped);
+		(unsigned long long)c->dropped);
 	c->dropping = 0;
 }
 
@@ -484,6 +334,7 @@ static void client_queue_line(struct client *c)
 static int client_writable(struct lws *wsi, struct client *c)
 {
 	const char *text = NULL;
+	char *kept;
 	size_t len = 0;
 	unsigned char buf[LWS_PRE + sizeof(NOTICE_WATCHING)];
 
@@ -496,8 +347,8 @@ static int client_writable(struct lws *wsi, struct client *c)
 		c->notice = NOTICE_NONE;
 		if (lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
 			return -1;
-	} else if (keep_pending(c)) {
-		if (keep_send(wsi, c) < 0)
+	} else if ((kept = wskeep_next(&c->keep_next, c->keep_before, &len)) != NULL) {
+		if (lws_write(wsi, (unsigned char *)kept, len, LWS_WRITE_TEXT) < (int)len)
 			return -1;
 	} else if (c->seq < B.bc.head) {
 		len = B.bc.lens[c->seq % QUEUE_LEN];
@@ -506,131 +357,129 @@ static int client_writable(struct lws *wsi, struct client *c)
 		if (lws_write(wsi, p, len, LWS_WRITE_TEXT) < (int)len)
 			return -1;
 	}
-	if (c->notice != NOTICE_NONE || keep_pending(c) || c->seq < B.bc.head)
+	if (c->notice != NOTICE_NONE || wskeep_pending(c->keep_next, c->keep_before) ||
+	    c->seq < B.bc.head)
 		lws_callback_on_writable(wsi);
 	else if (c->dropping)
 		report_drops(c, "caught up");
 	return 0;
 }
 
-/* ---- upgrade checks -------------------------------------------------- */
+/* ---- upgrade checks and lws's callbacks ----------------------------- */
 
-static int same_text(const char *a, const char *b)
+static const char *header(struct lws *wsi, enum lws_token_indexes h, char *buf, int len)
 {
-	return strcasecmp(a, b) == 0;
+	if (lws_hdr_total_length(wsi, h) <= 0)
+		return NULL;
+	return lws_hdr_copy(wsi, buf, len, h) > 0 ? buf : "";
 }
 
-/* Browsers send Origin; it must be us (Host) or one the user allowed. */
-static int origin_allowed(struct lws *wsi)
-{
-	char origin[256], host[256];
-	const char *o = origin;
-
-	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) <= 0)
-		return 1; /* not a browser: scripts are welcome */
-	if (lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) < 0)
-		return 0;
-	for (int i = 0; i < B.opt.norigins; i++)
-		if (same_text(origin, B.opt.origins[i]))
-			return 1;
-	if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0)
-		return 0;
-	if (strncasecmp(o, "http://", 7) == 0)
-		o += 7;
-	else if (strncasecmp(o, "https://", 8) == 0)
-		o += 8;
-	else
-		return 0;
-	return same_text(o, host);
-}
-
-/* Constant time in the length of the secret: no early exit on mismatch. */
-static int token_matches(const char *given, size_t glen)
-{
-	unsigned diff = glen != B.opt.token_len;
-
-	for (size_t i = 0; i < B.opt.token_len; i++)
-		diff |= (unsigned char)B.opt.token[i] ^ (unsigned char)(i < glen ? given[i] : 0);
-	return diff == 0;
-}
-
+/* ?token=..., its length taken as lws decoded it (a %00 does not end it). */
 static int token_allowed(struct lws *wsi)
 {
 	char buf[TOKEN_MAX + 8];
-	const char *v;
+	int n;
 
-	if (!B.opt.have_token)
+	if (B.opt.pol.token == NULL)
 		return 1;
-	v = lws_get_urlarg_by_name(wsi, "token=", buf, sizeof(buf));
-	return v && token_matches(v, strlen(v));
-}
-
-static int path_allowed(struct lws *wsi)
-{
-	char uri[64];
-
-	if (!B.opt.www)
-		return 1;
-	return lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) > 0 &&
-	       strcmp(uri, "/ws") == 0;
-}
-
-static const char *status_text(unsigned code)
-{
-	switch (code) {
-	case HTTP_STATUS_FORBIDDEN: return "Forbidden";
-	case HTTP_STATUS_NOT_FOUND: return "Not Found";
-	default: return "Service Unavailable";
+	for (int i = 0;
+		(n = lws_hdr_copy_fragment(wsi, buf, sizeof(buf), WSI_TOKEN_HTTP_URI_ARGS, i)) >= 0;
+		i++) {
+		if (n >= 6 && strncmp(buf, "token=", 6) == 0)
+			return policy_token_ok(&B.opt.pol, buf + 6, (size_t)n - 6);
 	}
+	return 0;
 }
 
 static int reject(struct lws *wsi, unsigned code, const char *why)
 {
-	if (B.opt.verbose) {
-		char peer[64];
-		peer_name(wsi, peer, sizeof(peer));
-		warnx("%s: upgrade refused: %u %s", peer, code, why);
-	}
-	/*
-	 * Our own status line: lws_return_http_status() would answer an
-	 * upgrade request with HTTP/1.0, which strict clients refuse.
-	 */
-	char buf[LWS_PRE + 160];
-	int n = snprintf(buf + LWS_PRE, sizeof(buf) - LWS_PRE,
-			 "HTTP/1.1 %u %s\r\ncontent-type: text/plain\r\n"
-			 "content-length: %zu\r\nconnection: close\r\n\r\n%s\n",
-			 code, status_text(code), strlen(why) + 1, why);
-	lws_write(wsi, (unsigned char *)buf + LWS_PRE, (size_t)n, LWS_WRITE_HTTP_HEADERS);
+	wshttp_respond(wsi, code, NULL, why, 0);
 	return 1; /* lws completes the transaction */
 }
 
 static int confirm_upgrade(struct lws *wsi)
 {
-	if (!path_allowed(wsi))
+	char uri[64], origin[256], host[256];
+	const char *h = header(wsi, WSI_TOKEN_HOST, host, sizeof(host));
+
+	if (B.opt.www && (!header(wsi, WSI_TOKEN_GET_URI, uri, sizeof(uri)) || strcmp(uri, "/ws")))
 		return reject(wsi, HTTP_STATUS_NOT_FOUND, "not the WebSocket path");
-	if (!origin_allowed(wsi))
+	if (h == NULL)
+		return reject(wsi, HTTP_STATUS_BAD_REQUEST, "no Host header");
+	if (!wshttp_host_ok(wsi))
+		return reject(wsi, 421, "not this server's name");
+	if (!policy_origin_ok(&B.opt.pol, header(wsi, WSI_TOKEN_ORIGIN, origin, sizeof(origin)), h))
 		return reject(wsi, HTTP_STATUS_FORBIDDEN, "cross-origin");
 	if (!token_allowed(wsi))
 		return reject(wsi, HTTP_STATUS_FORBIDDEN, "bad token");
+	if (wsguard_pipelined(lws_get_socket_fd(wsi)))
+		return reject(wsi, HTTP_STATUS_BAD_REQUEST, "data before the upgrade");
+	if (wsguard_odd_request(lws_get_socket_fd(wsi)))
+		return reject(wsi, (unsigned)wsguard_odd_request(lws_get_socket_fd(wsi)),
+			"odd request line");
 	if (B.shutting_down || B.nclients >= B.opt.max_clients)
 		return reject(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE, "too many clients");
 	return 0;
 }
 
-static int callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
-		       void *in, size_t len)
+/* Connections that sent an unmasked frame (wsguard withheld it): close 1002. */
+static void close_unmasked(void)
+{
+	if (wsguard_take_bad_count() == 0)
+		return;
+	for (struct client *c = B.first; c; c = c->next) {
+		if (c->closing || !wsguard_bad(lws_get_socket_fd(c->wsi)))
+			continue;
+		note("%s: unmasked frame (close 1002)", c->peer);
+		c->closing = 1;
+		lws_close_reason(c->wsi, LWS_CLOSE_STATUS_PROTOCOL_ERR,
+			(unsigned char *)"frame not masked", 16);
+		lws_callback_on_writable(c->wsi);
+	}
+}
+
+/* Reasons before a protocol is chosen come to protocols[0], here. */
+static int connection_event(struct lws *wsi, enum lws_callback_reasons reason, void *in, void *user)
+{
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+		return wsconn_filter((int)(intptr_t)in);
+	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
+		return wsconn_new(wsi);
+	case LWS_CALLBACK_WSI_DESTROY:
+		wsconn_destroy(wsi);
+		return 0;
+	case LWS_CALLBACK_ADD_HEADERS: {
+		struct lws_process_html_args *a = in;
+		unsigned char *p = (unsigned char *)a->p;
+		if (wshttp_security_headers(wsi, &p, p + a->max_len))
+			return -1;
+		a->p = (char *)p;
+		return 0;
+	}
+	default:
+		(void)user;
+		return 1; /* not one of these */
+	}
+}
+
+static int callback_ws(
+	struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct client *c = user;
+	int r = connection_event(wsi, reason, in, user);
 
+	if (r != 1 || reason == LWS_CALLBACK_FILTER_NETWORK_CONNECTION)
+		return r;
 	switch (reason) {
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		wsconn_request(wsi);
 		return confirm_upgrade(wsi);
 	case LWS_CALLBACK_HTTP:
-		/* Only reached without --www (or outside its mount). */
-		if (lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL))
-			return -1;
-		return lws_http_transaction_completed(wsi);
+		wsconn_request(wsi);
+		return wshttp_serve(wsi);
 	case LWS_CALLBACK_ESTABLISHED:
+		wsconn_upgraded(wsi);
 		client_add(c, wsi);
 		break;
 	case LWS_CALLBACK_RECEIVE:
@@ -656,7 +505,7 @@ static void broadcast_line(const char *line, size_t n)
 	}
 	memcpy(slot(B.bc.head) + LWS_PRE, line, n);
 	B.bc.lens[B.bc.head % QUEUE_LEN] = n;
-	keep_remember(line, n, B.bc.head);
+	wskeep_remember(line, n, B.bc.head);
 	B.bc.head++;
 }
 
@@ -715,7 +564,7 @@ static void start_shutdown(void)
 	for (struct client *c = B.first; c; c = c->next) {
 		c->closing = 1;
 		lws_close_reason(c->wsi, LWS_CLOSE_STATUS_GOINGAWAY,
-				 (unsigned char *)"server going away", 17);
+			(unsigned char *)"server going away", 17);
 		lws_callback_on_writable(c->wsi);
 	}
 }
@@ -743,12 +592,15 @@ static int read_signal(void)
 
 enum stdio_role { ROLE_STDIN = 1, ROLE_STDOUT, ROLE_SIGNAL };
 
-static int callback_stdio(struct lws *wsi, enum lws_callback_reasons reason, void *user,
-			  void *in, size_t len)
+static int callback_stdio(
+	struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	enum stdio_role role = (enum stdio_role)(intptr_t)lws_get_opaque_user_data(wsi);
 
 	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/* a client asked for this protocol by name: no way around the checks */
+		return -1;
 	case LWS_CALLBACK_RAW_RX_FILE:
 		if (role == ROLE_STDIN)
 			return read_stdin();
@@ -786,8 +638,7 @@ static struct lws *watch_fd(int fd, enum stdio_role role)
 	struct lws *wsi;
 
 	u.filefd = (lws_filefd_type)(intptr_t)fd;
-	wsi = lws_adopt_descriptor_vhost(B.vh, LWS_ADOPT_RAW_FILE_DESC, u,
-					 "ws-bridge-stdio", NULL);
+	wsi = lws_adopt_descriptor_vhost(B.vh, LWS_ADOPT_RAW_FILE_DESC, u, "ws-bridge-stdio", NULL);
 	if (wsi)
 		lws_set_opaque_user_data(wsi, (void *)(intptr_t)role);
 	return wsi;
@@ -795,199 +646,30 @@ static struct lws *watch_fd(int fd, enum stdio_role role)
 
 /* ---- setup ----------------------------------------------------------- */
 
-static void read_token_file(const char *path)
+/* Everything checked before lws starts, so a failure never says "listening". */
+static void check_setup(void)
 {
-	FILE *f = fopen(path, "r");
-	char line[TOKEN_MAX + 2];
-
-	if (f == NULL)
-		err(EX_NOINPUT, "%s", path);
-	if (fgets(line, sizeof(line), f) == NULL)
-		line[0] = '\0';
-	fclose(f);
-	line[strcspn(line, "\r\n")] = '\0';
-	if (strlen(line) > TOKEN_MAX - 1)
-		errx(EX_DATAERR, "%s: token longer than %d bytes", path, TOKEN_MAX - 1);
-	if (line[0] == '\0')
-		errx(EX_DATAERR, "%s: empty token", path);
-	strcpy(B.opt.token, line);
-	B.opt.token_len = strlen(line);
-	B.opt.have_token = 1;
+	B.opt.addr = wssetup_listen_addr(B.opt.addr);
+	wshttp_init(B.opt.www ? wssetup_www(B.opt.www) : NULL, &B.opt.pol, B.opt.verbose);
+	if (B.opt.tls_cert)
+		wssetup_tls(B.opt.tls_cert, B.opt.tls_key);
+	wssetup_check_bind(B.opt.addr, B.opt.port);
 }
 
-static void use_env_token(void)
+/* lws's table of descriptors, and ours, for every client and unfinished connection. */
+static int fd_room(void)
 {
-	const char *t = getenv("WS_BRIDGE_TOKEN");
+	long want = B.opt.max_clients + WSCONN_MAX_PENDING + 64, got = wssetup_fd_room(want);
 
-	if (t == NULL || *t == '\0')
-		return;
-	if (strlen(t) > TOKEN_MAX - 1)
-		errx(EX_DATAERR, "WS_BRIDGE_TOKEN: token longer than %d bytes", TOKEN_MAX - 1);
-	strcpy(B.opt.token, t);
-	B.opt.token_len = strlen(t);
-	B.opt.have_token = 1;
-}
-
-static long number_arg(const char *name, const char *s, long min, long max)
-{
-	long v;
-
-	if (parse_long(s, min, max, &v) < 0) {
-		warnx("%s: %s: not a number from %ld to %ld", name, s, min, max);
-		usage();
-	}
-	return v;
-}
-
-enum { OPT_ON_OPEN = 256, OPT_ON_CLOSE, OPT_TLS_CERT, OPT_TLS_KEY, OPT_VERSION, OPT_KEEP };
-
-static void parse_args(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{"addr", required_argument, NULL, 'a'},
-		{"port", required_argument, NULL, 'p'},
-		{"www", required_argument, NULL, 'w'},
-		{"dead-after", required_argument, NULL, 'd'},
-		{"max-message", required_argument, NULL, 'm'},
-		{"max-clients", required_argument, NULL, 'n'},
-		{"origin", required_argument, NULL, 'o'},
-		{"token-file", required_argument, NULL, 't'},
-		{"exclusive", no_argument, NULL, 'x'},
-		{"on-open", required_argument, NULL, OPT_ON_OPEN},
-		{"on-close", required_argument, NULL, OPT_ON_CLOSE},
-		{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
-		{"tls-key", required_argument, NULL, OPT_TLS_KEY},
-		{"keep", required_argument, NULL, OPT_KEEP},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, OPT_VERSION},
-		{NULL, 0, NULL, 0},
-	};
-	struct options *o = &B.opt;
-	const char *token_file = NULL;
-	int ch;
-
-	o->addr = "127.0.0.1";
-	o->port = 8000;
-	o->dead_after = 3;
-	o->max_clients = 1000;
-	o->max_message = 4096;
-	while ((ch = getopt_long(argc, argv, "a:p:w:d:m:n:o:t:xqvh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'a': o->addr = optarg; break;
-		case 'p': o->port = (int)number_arg("port", optarg, 1, 65535); break;
-		case 'w': o->www = optarg; break;
-		case 'd': o->dead_after = (int)number_arg("dead-after", optarg, 2, 3600); break;
-		case 'm':
-			o->max_message = (size_t)number_arg("max-message", optarg, 1, 16 << 20);
-			break;
-		case 'n': o->max_clients = number_arg("max-clients", optarg, 1, 100000); break;
-		case 'o':
-			if (o->norigins == MAX_ORIGINS)
-				errx(EX_USAGE, "at most %d --origin options", MAX_ORIGINS);
-			o->origins[o->norigins++] = optarg;
-			break;
-		case 't': token_file = optarg; break;
-		case 'x': o->exclusive = 1; break;
-		case OPT_ON_OPEN: o->on_open = optarg; break;
-		case OPT_ON_CLOSE: o->on_close = optarg; break;
-		case OPT_TLS_CERT: o->tls_cert = optarg; break;
-		case OPT_TLS_KEY: o->tls_key = optarg; break;
-		case OPT_KEEP: keep_add_type(optarg); break;
-		case 'q': o->quiet = 1; o->verbose = 0; break;
-		case 'v': o->verbose = 1; o->quiet = 0; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			exit(0);
-		case OPT_VERSION: print_version(); break;
-		default: usage();
-		}
-	}
-	if (optind != argc) {
-		warnx("unexpected argument: %s", argv[optind]);
-		usage();
-	}
-	if (!o->tls_cert != !o->tls_key) {
-		warnx("--tls-cert and --tls-key go together");
-		usage();
-	}
-	if (token_file)
-		read_token_file(token_file);
-	else
-		use_env_token();
-}
-
-static void check_readable(const char *path, int want_dir)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0)
-		err(EX_NOINPUT, "%s", path);
-	if (want_dir && !S_ISDIR(st.st_mode))
-		errx(EX_NOINPUT, "%s: not a directory", path);
-	if (!want_dir && access(path, R_OK) < 0)
-		err(EX_NOINPUT, "%s", path);
-}
-
-static const struct lws_protocol_vhost_options mime_manifest = {
-	NULL, NULL, ".webmanifest", "application/manifest+json"};
-static const struct lws_protocol_vhost_options mime_json = {
-	&mime_manifest, NULL, ".json", "application/json"};
-static const struct lws_protocol_vhost_options mime_svg = {
-	&mime_json, NULL, ".svg", "image/svg+xml"};
-static const struct lws_protocol_vhost_options mime_js = {
-	&mime_svg, NULL, ".js", "text/javascript"};
-static const struct lws_protocol_vhost_options mime_mjs = {
-	&mime_js, NULL, ".mjs", "text/javascript"};
-
-static struct lws_http_mount www_mount = {
-	.mountpoint = "/",
-	.mountpoint_len = 1,
-	.def = "index.html",
-	.origin_protocol = LWSMPRO_FILE,
-	.extra_mimetypes = &mime_mjs,
-};
-
-/*
- * Try the address and port first: a clear message, and lws's failure path
- * when it cannot bind leaks memory (which the sanitizer build reports).
- */
-static void check_listen(void)
-{
-	struct sockaddr_storage ss;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-	socklen_t len;
-	int fd, one = 1;
-
-	memset(&ss, 0, sizeof(ss));
-	if (inet_pton(AF_INET, B.opt.addr, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)B.opt.port);
-		len = sizeof(*s4);
-	} else if (inet_pton(AF_INET6, B.opt.addr, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)B.opt.port);
-		len = sizeof(*s6);
-	} else {
-		return; /* an interface name: lws resolves it */
-	}
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		err(EX_OSERR, "socket");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
-		err(EX_UNAVAILABLE, "cannot listen on %s port %d", B.opt.addr, B.opt.port);
-	close(fd);
+	if (got < want)
+		note("only %ld file descriptors (ulimit -n): fewer clients fit", got);
+	return (int)want;
 }
 
 static void start_server(void)
 {
 	static lws_retry_bo_t retry;
 	struct lws_context_creation_info info;
-	static char realdir[PATH_MAX];
 
 	memset(&info, 0, sizeof(info));
 	info.port = B.opt.port;
@@ -1000,32 +682,29 @@ static void start_server(void)
 	retry.secs_since_valid_ping = 1;
 	retry.secs_since_valid_hangup = (uint16_t)B.opt.dead_after;
 	info.retry_and_idle_policy = &retry;
-	/* Size lws's fd tables for our clients, not for the whole ulimit. */
-	info.fd_limit_per_thread = (unsigned)B.opt.max_clients + 64;
-	if (B.opt.www) {
-		check_readable(B.opt.www, 1);
-		if (realpath(B.opt.www, realdir) == NULL)
-			err(EX_NOINPUT, "%s", B.opt.www);
-		www_mount.origin = realdir;
-		info.mounts = &www_mount;
-	}
+	info.fd_limit_per_thread = (unsigned)fd_room();
+	/* lws's own deadlines, as a second line behind wsconn's */
+	info.timeout_secs = (unsigned)B.opt.handshake_secs;
+	info.timeout_secs_ah_idle = (unsigned)B.opt.handshake_secs;
+	info.keepalive_timeout = B.opt.handshake_secs;
 	if (B.opt.tls_cert) {
-		check_readable(B.opt.tls_cert, 0);
-		check_readable(B.opt.tls_key, 0);
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		info.ssl_cert_filepath = B.opt.tls_cert;
 		info.ssl_private_key_filepath = B.opt.tls_key;
 	}
-	check_listen();
 	B.ctx = lws_create_context(&info);
 	if (B.ctx == NULL)
 		errx(EX_UNAVAILABLE, "cannot listen on %s port %d", B.opt.addr, B.opt.port);
 	B.vh = lws_get_vhost_by_name(B.ctx, "default");
-	if (B.vh == NULL)
-		errx(EX_UNAVAILABLE, "no vhost");
-	note(strchr(B.opt.addr, ':') ? "listening on %s://[%s]:%d/"
-				      : "listening on %s://%s:%d/",
-	     B.opt.tls_cert ? "https" : "http", B.opt.addr, B.opt.port);
+	if (B.vh == NULL || wsconn_init(B.ctx, (int)info.fd_limit_per_thread + 64,
+				    B.opt.handshake_secs * 1000) < 0)
+		errx(EX_OSERR, "cannot set up the server");
+}
+
+static void say_listening(const char *shown)
+{
+	note(strchr(shown, ':') ? "listening on %s://[%s]:%d/" : "listening on %s://%s:%d/",
+		B.opt.tls_cert ? "https" : "http", shown, B.opt.port);
 }
 
 /* Non-blocking stdout (only pipes and sockets) so a slow reader never stalls the loop. */
@@ -1054,12 +733,19 @@ static void watch_stdio(void)
 		warnx("stdin: cannot watch it; no lines will be sent to clients");
 		close(B.stdin_fd);
 	}
-	fd = dup(STDOUT_FILENO);
-	if (fd < 0)
-		err(EX_IOERR, "stdout");
-	B.stdout_watch = watch_fd(fd, ROLE_STDOUT);
-	if (B.stdout_watch == NULL)
-		errx(EX_OSERR, "cannot watch stdout");
+	/*
+	 * Only a pipe or socket is watched: poll(2) says a regular file or
+	 * /dev/null is always ready, which would spin the loop. Those are
+	 * written with blocking writes at the end of each turn instead.
+	 */
+	if (B.out.nonblock) {
+		fd = dup(STDOUT_FILENO);
+		if (fd < 0)
+			err(EX_IOERR, "stdout");
+		B.stdout_watch = watch_fd(fd, ROLE_STDOUT);
+		if (B.stdout_watch == NULL)
+			errx(EX_OSERR, "cannot watch stdout");
+	}
 	if (watch_fd(B.sigfd, ROLE_SIGNAL) == NULL)
 		errx(EX_OSERR, "cannot watch signals");
 }
@@ -1072,6 +758,7 @@ static void setup_signals(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP); /* the terminal went away: end like SIGTERM */
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		err(EX_OSERR, "sigprocmask");
 	B.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -1086,6 +773,7 @@ static void run(void)
 			break;
 		if (lws_service(B.ctx, 0) < 0)
 			break;
+		close_unmasked();
 		flush_stdout();
 	}
 }
@@ -1096,6 +784,7 @@ static void finish(void)
 	/* Clients still there get their CLOSED callback (and on-close line) here. */
 	B.shutting_down = 1;
 	lws_context_destroy(B.ctx);
+	wsconn_free();
 	if (!B.stdout_dead && B.out.len && outbuf_drain(&B.out) < 0)
 		stdout_failed();
 	if (B.stdout_orig_flags != -1)
@@ -1103,23 +792,30 @@ static void finish(void)
 	outbuf_free(&B.out);
 	free(B.bc.slots);
 	free(B.inbuf);
-	keep_free();
+	wskeep_free();
 }
 
 int main(int argc, char **argv)
 {
+	const char *shown;
+
 	program_start();
 	stderr_whole_lines();
-	parse_args(argc, argv);
-	lws_set_log_level(LLL_ERR | (B.opt.verbose ? LLL_WARN : 0), emit_lws_log);
+	wsopts_parse(&B.opt, argc, argv);
+	/* lws's lines only with -v: an attacker must not be able to fill the log */
+	lws_set_log_level(B.opt.verbose ? LLL_ERR | LLL_WARN : 0, emit_lws_log);
+	shown = B.opt.addr;
+	check_setup();
 	setup_signals();
 	setup_stdout();
 	B.bc.slots = calloc(QUEUE_LEN, LWS_PRE + B.opt.max_message);
 	B.inbuf = malloc(B.opt.max_message + 2);
-	if (B.bc.slots == NULL || B.inbuf == NULL)
+	if (B.bc.slots == NULL || B.inbuf == NULL ||
+	    wskeep_init(B.opt.keep_types, B.opt.nkeep, B.opt.max_message, LWS_PRE) < 0)
 		err(EX_OSERR, "malloc");
 	start_server();
 	watch_stdio();
+	say_listening(shown);
 	run();
 	finish();
 	return B.exit_code;

@@ -284,7 +284,7 @@ still-here"
 
 @test "--exclusive: the earliest client drives, the others watch, handover in order" {
 	start_bridge --exclusive --on-open open --on-close close
-	local drive='{"ws-bridge":"driving"}' watch='{"ws-bridge":"watching"}'
+	local drive='{"type":"role","ws-bridge":"driving"}' watch='{"type":"role","ws-bridge":"watching"}'
 	bg_client a.txt "$URL" "until:$drive" send:a1 until:go-a close
 	wait_until 10 grep -q "got $drive" a.txt
 	bg_client b.txt "$URL" "until:$watch" send:b1 "until:$drive" send:b2 until:go-b close

@@ -261,7 +261,7 @@ stop_drive() {
 	local first=$!
 	wait_until 5 grep -q ' 0x19 forward 9' drive.err
 	run -0 ws "$URL" '{"command":"raw","data":22}' --read 0.3
-	assert_line '{"ws-bridge":"watching"}'
+	assert_line '{"type":"role","ws-bridge":"watching"}'
 	wait "$first"
 	stop_drive
 	! grep -q ' 0x16 ' drive.err

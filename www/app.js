@@ -10,7 +10,7 @@ import { BUTTONS, Driver, intentFor, describe } from './drive.js';
 import { createJoystick } from './joystick.js';
 import { attachKeys } from './keys.js';
 import { attachGamepad } from './gamepad.js';
-import { connect, socketUrl } from './socket.js';
+import { connect, keepToken, socketUrl } from './socket.js';
 import { createMap } from './map.js';
 import { createRecorder } from './record.js';
 
@@ -391,7 +391,7 @@ document.addEventListener('fullscreenchange', () => {
 if ('serviceWorker' in navigator && window.isSecureContext)
 	navigator.serviceWorker.register('sw.js').catch(() => {});
 
-socket = connect(socketUrl(), {
+socket = connect(socketUrl(window.location, keepToken()), {
 	onStatus: connection,
 	onMessage: showReport,
 	// why the connection ended; a failed retry keeps the reason of the drop

@@ -3,15 +3,39 @@
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 5000];
 
-export function socketUrl(loc = window.location) {
+export function socketUrl(loc = window.location, kept = null) {
 	const url = new URL('ws', loc.href);
 	url.protocol = loc.protocol === 'https:' ? 'wss:' : 'ws:';
 	url.search = '';
 	url.hash = '';
-	const token = new URLSearchParams(loc.search).get('token');
+	const token = kept ?? new URLSearchParams(loc.search).get('token');
 	if (token !== null)
 		url.searchParams.set('token', token);
 	return url.href;
+}
+
+// ?token= must not stay in the address bar (history, screenshots, a link
+// passed on): it moves to this tab's sessionStorage, kept for reconnects and
+// reloads, one per page path (two cars behind one proxy). Returns it or null.
+export function keepToken(win = window) {
+	const key = `iracer-token:${win.location.pathname}`;
+	const url = new URL(win.location.href);
+	const token = url.searchParams.get('token');
+	if (token === null) {
+		try {
+			return win.sessionStorage.getItem(key);
+		} catch {
+			return null;
+		}
+	}
+	try {
+		win.sessionStorage.setItem(key, token);
+	} catch {
+		// no storage (private mode): the token lasts as long as this page
+	}
+	url.searchParams.delete('token');
+	win.history.replaceState(win.history.state, '', url.href);
+	return token;
 }
 
 // status(state, detail): 'connecting' | 'connected' | 'reconnecting' (detail: ms).

@@ -67,7 +67,8 @@ class Drive {
 		this.log = [];		// {t, byte, at (Date.now())}
 		this.stderr = '';
 		const env = { ...process.env, IRACER_BIN: process.env.IRACER_BIN || path.join(top, 'bin') };
-		this.proc = spawn(path.join(top, 'scripts/iracer-drive'), ['--sim', '-v', '-p', String(this.port)],
+		// --shared: this test drives from several pages at once (one driver is the default)
+		this.proc = spawn(path.join(top, 'scripts/iracer-drive'), ['--sim', '--shared', '-v', '-p', String(this.port)],
 			{ env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 		let partial = '';
 		this.proc.stderr.on('data', (d) => {

@@ -1,0 +1,226 @@
+#!/usr/bin/python3
+"""What an attacker sends to ws-bridge, over raw sockets (tests/45-ws-security.bats).
+
+usage: ws-attack.py upgrade [--host H] [--origin O] [--proto P] [--pipeline] URL ACTION...
+       ws-attack.py flood --from ADDR --sockets N --seconds S PORT
+       ws-attack.py timed-upgrade --count N --every SECS URL
+
+upgrade: a WebSocket upgrade with exactly these headers; prints "status CODE"
+  (and exits 2) or "open", then runs the actions:
+    send:TEXT      a masked text frame
+    unmasked:TEXT  an unmasked text frame (RFC 6455 forbids it)
+    wait-close     print "closed CODE" when the server closes (or "eof")
+  --pipeline sends a masked frame in the same packet as the request.
+flood: N idle TCP connections from ADDR, each reopened when closed, for S
+  seconds; prints "opened N" at the end (how many connects it made).
+timed-upgrade: N upgrades, one every SECS; prints the slowest time to 101
+  in ms and how many took over a second: "max_ms X over_1s Y failed Z".
+"""
+import base64
+import os
+import selectors
+import socket
+import struct
+import sys
+import time
+import urllib.parse
+
+TIMEOUT = 10
+
+
+def out(line):
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def frame(opcode, payload, masked=True):
+    head = bytes([0x80 | opcode])
+    n = len(payload)
+    bit = 0x80 if masked else 0
+    if n < 126:
+        head += bytes([bit | n])
+    else:
+        head += bytes([bit | 126]) + struct.pack("!H", n)
+    if not masked:
+        return head + payload
+    mask = os.urandom(4)
+    return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+def read_close(sock):
+    data = b""
+    sock.settimeout(TIMEOUT)
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except ConnectionResetError:
+            return "eof"
+        if not chunk:
+            return "eof"
+        data += chunk
+        while len(data) >= 2:
+            op, n, off = data[0] & 0x0F, data[1] & 0x7F, 2
+            if n == 126:
+                n, off = struct.unpack("!H", data[2:4])[0], 4
+            if len(data) < off + n:
+                break
+            payload, data = data[off:off + n], data[off + n:]
+            if op == 8:
+                return str(struct.unpack("!H", payload[:2])[0]) if len(payload) >= 2 else "1005"
+
+
+def request(u, host, origin, proto):
+    key = base64.b64encode(os.urandom(16)).decode()
+    path = (u.path or "/") + (("?" + u.query) if u.query else "")
+    req = f"GET {path} HTTP/1.1\r\n"
+    if host != "":
+        req += f"Host: {host or u.netloc}\r\n"
+    req += ("Upgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n")
+    if origin:
+        req += f"Origin: {origin}\r\n"
+    if proto:
+        req += f"Sec-WebSocket-Protocol: {proto}\r\n"
+    return (req + "\r\n").encode()
+
+
+def read_status(sock):
+    resp = b""
+    while b"\r\n\r\n" not in resp:
+        chunk = sock.recv(1)
+        if not chunk:
+            return 0
+        resp += chunk
+    return int(resp.split(b" ")[1])
+
+
+def upgrade(args):
+    opts = {"--host": None, "--origin": None, "--proto": None}
+    pipeline = False
+    while args and args[0].startswith("--"):
+        if args[0] == "--pipeline":
+            pipeline = True
+            args = args[1:]
+        else:
+            opts[args[0]] = args[1]
+            args = args[2:]
+    u = urllib.parse.urlsplit(args[0])
+    sock = socket.create_connection((u.hostname, u.port), timeout=TIMEOUT)
+    req = request(u, opts["--host"], opts["--origin"], opts["--proto"])
+    if pipeline:
+        req += frame(1, b"pipelined")
+    sock.sendall(req)
+    status = read_status(sock)
+    if status != 101:
+        out(f"status {status}")
+        return 2
+    out("open")
+    for act in args[1:]:
+        name, _, rest = act.partition(":")
+        if name == "send":
+            sock.sendall(frame(1, rest.encode()))
+        elif name == "unmasked":
+            sock.sendall(frame(1, rest.encode(), masked=False))
+        elif name == "wait-close":
+            out(f"closed {read_close(sock)}")
+        elif name == "sleep":
+            time.sleep(float(rest))
+        else:
+            raise SystemExit(f"ws-attack.py: unknown action {act}")
+    sock.close()
+    return 0
+
+
+def flood(args):
+    src, n, secs, port = None, 1000, 10.0, None
+    while args:
+        if args[0] == "--from":
+            src = args[1]
+        elif args[0] == "--sockets":
+            n = int(args[1])
+        elif args[0] == "--seconds":
+            secs = float(args[1])
+        else:
+            port = int(args[0])
+            args = args[1:]
+            continue
+        args = args[2:]
+    sel = selectors.DefaultSelector()
+    opened = 0
+
+    def open_one():
+        nonlocal opened
+        s = socket.socket()
+        s.setblocking(False)
+        if src:
+            s.bind((src, 0))
+        try:
+            s.connect(("127.0.0.1", port))
+        except BlockingIOError:
+            pass
+        except OSError:
+            s.close()
+            return
+        opened += 1
+        sel.register(s, selectors.EVENT_READ)
+
+    for _ in range(n):
+        open_one()
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        for key, _ in sel.select(timeout=0.1):
+            s = key.fileobj
+            try:
+                data = s.recv(4096)
+            except OSError:
+                data = b""
+            if not data:
+                sel.unregister(s)
+                s.close()
+                open_one()
+        while len(sel.get_map()) < n and time.monotonic() < end:
+            before = len(sel.get_map())
+            open_one()
+            if len(sel.get_map()) == before:
+                time.sleep(0.01)
+                break
+    out(f"opened {opened}")
+    return 0
+
+
+def timed_upgrade(args):
+    count, every = int(args[1]), float(args[3])
+    u = urllib.parse.urlsplit(args[4])
+    worst, over, failed = 0.0, 0, 0
+    for _ in range(count):
+        t0 = time.monotonic()
+        try:
+            sock = socket.create_connection((u.hostname, u.port), timeout=5)
+            sock.settimeout(5)
+            sock.sendall(request(u, None, None, None))
+            ok = read_status(sock) == 101
+            sock.close()
+        except OSError:
+            ok = False
+        ms = (time.monotonic() - t0) * 1000
+        failed += not ok
+        worst = max(worst, ms)
+        over += ms > 1000
+        time.sleep(every)
+    out(f"max_ms {worst:.0f} over_1s {over} failed {failed}")
+    return 0
+
+
+def main():
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "upgrade":
+        return upgrade(args)
+    if cmd == "flood":
+        return flood(args)
+    if cmd == "timed-upgrade":
+        return timed_upgrade(args)
+    raise SystemExit(f"ws-attack.py: unknown command {cmd}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
