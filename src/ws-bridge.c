@@ -54,11 +54,11 @@ struct client {
 	uint64_t dropped;
 	enum notice notice;
 	int established;
-	int driving;  /* --exclusive: this one's lines are printed */
-	int keep_next;        /* --keep: the next kept line to look at */
+	int driving;	      /* --exclusive: this one's lines are printed */
+	int keep_next;	      /* --keep: the next kept line to look at */
 	uint64_t keep_before; /* kept lines from here on come in the ring */
-	int closing;  /* close with the reason set when writable (1001, 1002) */
-	int dropping; /* its queue overflowed since the last report */
+	int closing;	      /* close with the reason set when writable (1001, 1002) */
+	int dropping;	      /* its queue overflowed since the last report */
 };
 
 /*
@@ -358,7 +358,7 @@ static int client_writable(struct lws *wsi, struct client *c)
 			return -1;
 	}
 	if (c->notice != NOTICE_NONE || wskeep_pending(c->keep_next, c->keep_before) ||
-	    c->seq < B.bc.head)
+		c->seq < B.bc.head)
 		lws_callback_on_writable(wsi);
 	else if (c->dropping)
 		report_drops(c, "caught up");
@@ -811,7 +811,7 @@ int main(int argc, char **argv)
 	B.bc.slots = calloc(QUEUE_LEN, LWS_PRE + B.opt.max_message);
 	B.inbuf = malloc(B.opt.max_message + 2);
 	if (B.bc.slots == NULL || B.inbuf == NULL ||
-	    wskeep_init(B.opt.keep_types, B.opt.nkeep, B.opt.max_message, LWS_PRE) < 0)
+		wskeep_init(B.opt.keep_types, B.opt.nkeep, B.opt.max_message, LWS_PRE) < 0)
 		err(EX_OSERR, "malloc");
 	start_server();
 	watch_stdio();

@@ -11,7 +11,7 @@
 static struct kept {
 	char prefix[PREFIX_MAX]; /* {"type":"TYPE" */
 	size_t prefix_len;
-	char *buf; /* pre bytes, then the line */
+	char *buf;  /* pre bytes, then the line */
 	size_t len; /* 0: nothing kept yet */
 	uint64_t seq;
 } kept[KEEP_MAX];

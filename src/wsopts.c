@@ -62,21 +62,29 @@ static long number_arg(const char *name, const char *s, long min, long max)
 /* --keep TYPE: a name that can stand in {"type":"TYPE" as it is. */
 static void keep_type(struct options *o, const char *type)
 {
-	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.";
+	static const char ok[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.";
 	size_t n = strlen(type);
 
 	if (o->nkeep == MAX_KEEP)
 		errx(EX_USAGE, "at most %d --keep options", MAX_KEEP);
 	if (n == 0 || n > KEEP_TYPE_MAX || strspn(type, ok) != n) {
 		warnx("keep: '%s': a type is 1 to %d letters, digits, '-', '_' or '.'", type,
-		      KEEP_TYPE_MAX);
+			KEEP_TYPE_MAX);
 		usage();
 	}
 	o->keep_types[o->nkeep++] = type;
 }
 
-enum { OPT_ON_OPEN = 256, OPT_ON_CLOSE, OPT_TLS_CERT, OPT_TLS_KEY, OPT_VERSION, OPT_HANDSHAKE,
-       OPT_KEEP };
+enum {
+	OPT_ON_OPEN = 256,
+	OPT_ON_CLOSE,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
+	OPT_VERSION,
+	OPT_HANDSHAKE,
+	OPT_KEEP
+};
 
 void wsopts_parse(struct options *o, int argc, char **argv)
 {
