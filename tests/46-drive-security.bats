@@ -30,7 +30,7 @@ stop_drive() {
 }
 
 ws() {
-	"$PY" "$TOP/tests/ws-driver.py" "$@"
+	"$PY" "$TOP/tests/ws-client.py" --drive "$@"
 }
 
 # Every process of the run: its argv and environment must not hold $1.
