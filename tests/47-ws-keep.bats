@@ -88,7 +88,7 @@ closed 1000'
 	wait_until 10 grep -q closed late.txt
 	run cat late.txt
 	assert_output 'open
-recv {"ws-bridge":"watching"}
+recv {"type":"role","ws-bridge":"watching"}
 recv {"type":"link","link":"up"}
 closed 1000'
 }
