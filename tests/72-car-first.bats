@@ -291,7 +291,10 @@ time.sleep(1000)' >tty
 	timeout 10 sh -c 'head -c 2000000 /dev/zero | tr "\0" "\032" >in' || true
 	kill -TERM "$SEND_PID"
 	reap "$SEND_PID" 3
-	[ "$STATUS" -eq 0 ] || fail "status $STATUS, want 0"
+	# the stop is written at once, but the car takes it only later: not claimed
+	[ "$STATUS" -eq 69 ] || fail "status $STATUS, want 69"
+	run cat err
+	assert_output "iracer-send: unix:$SOCK: stop not delivered: written, but the car took no byte for the deadline"
 	kill -CONT "$CAR_PID"
 	wait_until 5 sh -c 'tail -n 1 car.log | grep -q " 00$"'
 	local n
@@ -644,4 +647,57 @@ stall_and_resume() {
 
 @test "iracer-drive: jq SIGSTOPped 2 s while driving: on SIGCONT no stale forward reaches the car" {
 	stall_and_resume jq
+}
+
+# ---- 4. a stop that is claimed was delivered: iracer-send's echo confirms it ----
+
+@test "iracer-drive: Ctrl-C: the final 0x00 is confirmed by iracer-send's echo, exit 0" {
+	start_car
+	start_drive "unix:$SOCK"
+	start_driver
+	wait_until 5 grep -q ' 1a$' car.log
+	kill -INT "$DRIVE_PID"
+	drive_status
+	[ "$STATUS" -eq 0 ] || fail "status $STATUS: $(cat drive.err)"
+	car_stopped
+	grep -q '^iracer-drive: the car is stopped (iracer-send echoed the 0x00)$' drive.err ||
+		fail "$(cat drive.err)"
+	! grep -q 'not confirmed' drive.err
+	drive_gone
+}
+
+@test "iracer-drive: iracer-send's echo of the stop is lost (its tap stalled): not claimed; a fresh stop, confirmed" {
+	start_car
+	start_drive "unix:$SOCK"
+	start_driver
+	wait_until 5 grep -q ' 1a$' car.log
+	local tap
+	tap=$(pgrep -s "$DRIVE_PID" -f 'tee -a -p .*/echo\.log ')
+	kill -STOP "$tap"
+	kill -INT "$DRIVE_PID"
+	drive_status 15
+	[ "$STATUS" -eq 0 ] || fail "status $STATUS: $(cat drive.err)"
+	grep -q '^iracer-drive: the stop was not confirmed (no echo of the 0x00 from iracer-send); trying again$' drive.err ||
+		fail "$(cat drive.err)"
+	grep -q '^iracer-drive: the car is stopped$' drive.err
+	! grep -q 'echoed the 0x00' drive.err
+	car_stopped
+	drive_gone
+}
+
+@test "iracer-drive: a car that stopped reading at Ctrl-C: no false 'stopped', exit 69" {
+	start_car
+	start_drive --stop-wait 1 "unix:$SOCK"
+	start_driver
+	wait_until 5 grep -q ' 1a$' car.log
+	kill -STOP "$CAR_PID"
+	# the link is lost (no byte taken for 1 s), and the car takes no new one
+	sleep 2.5
+	kill -INT "$DRIVE_PID"
+	drive_status 20
+	kill -CONT "$CAR_PID"
+	[ "$STATUS" -eq 69 ] || fail "status $STATUS: $(cat drive.err)"
+	grep -q "^iracer-drive: could not stop the car at unix:$SOCK within 1 s: it may still be moving$" drive.err
+	! grep -q 'the car is stopped' drive.err
+	drive_gone
 }
