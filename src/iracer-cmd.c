@@ -37,11 +37,20 @@
 #define READ_BUF (4 * COMMAND_LINE_MAX)
 /* Live mode repeats a timed hold's byte this often: a third of iracer-drive's watchdog. */
 #define KEEPALIVE_NS (100 * NS_PER_MS)
+/*
+ * Live mode: input after a silence longer than QUIET_NS (iracer-drive's
+ * watchdog) waits SETTLE_NS for company. Commands that come that close
+ * together then were queued behind a stall (a stopped ws-bridge or jq), not
+ * typed or sent by a page: all of them are stale. SETTLE_MAX_NS bounds it.
+ */
+#define QUIET_NS (300 * NS_PER_MS)
+#define SETTLE_NS (20 * NS_PER_MS)
+#define SETTLE_MAX_NS (500 * NS_PER_MS)
 
 enum mode { MODE_RUN, MODE_PLAN, MODE_CHECK, MODE_DECODE };
 
 /* What waiting for input or for a deadline gave. */
-enum got { GOT, LATER, END, SIGNALLED };
+enum got { GOT, LATER, END, SIGNALLED, STALE };
 
 /* The operands, read one after another and split into lines. */
 struct reader {
@@ -51,6 +60,7 @@ struct reader {
 	int fd;
 	bool eof, discarding;
 	unsigned long lineno;
+	int64_t last_data; /* when a read last gave bytes (live mode's silences) */
 	size_t start, len;
 	int speed; /* the default speed; `speed N` lines change it */
 	char buf[READ_BUF];
@@ -271,9 +281,10 @@ static enum got fill(struct reader *r, int64_t deadline)
 	if (rc == 0)
 		return LATER;
 	n = read(r->fd, r->buf + r->len, sizeof(r->buf) - r->len);
-	if (n > 0)
+	if (n > 0) {
 		r->len += (size_t)n;
-	else if (n == 0)
+		r->last_data = clock_now();
+	} else if (n == 0)
 		r->eof = true;
 	else if (errno != EINTR && errno != EAGAIN) {
 		warn("%s", r->name);
@@ -496,6 +507,36 @@ static enum got newest_command(struct reader *r, struct command *cmd)
 }
 
 /*
+ * Live mode, the first command after a silence: it waits SETTLE_NS for
+ * company. Alone, it goes. With others close behind it (they were queued by a
+ * stall upstream), every one of them is stale: STALE, and the car stops.
+ */
+static enum got settle(struct reader *r, struct command *cmd, int64_t silence)
+{
+	int64_t first = clock_now(), until = first + SETTLE_NS;
+	unsigned long n = 1;
+	struct command next;
+
+	while (clock_now() < first + SETTLE_MAX_NS) {
+		enum got g = fetch_command(r, until, &next);
+		if (g == SIGNALLED)
+			return g;
+		if (g != GOT)
+			break; /* the window closed; the end of input is seen by the next call */
+		*cmd = next;
+		n++;
+		until = clock_now() + SETTLE_NS;
+		if (until > first + SETTLE_MAX_NS)
+			until = first + SETTLE_MAX_NS;
+	}
+	if (n == 1)
+		return GOT;
+	warnx("%s: dropped %lu stale commands: they came at once after %.1f s of silence", r->name,
+		n, (double)silence / (double)NS_PER_S);
+	return STALE;
+}
+
+/*
  * The next command and when it takes effect. Without -i, a hold runs to its
  * end and the next command starts at that deadline if it is already there;
  * a command that had to be waited for starts when it arrives. With -i, every
@@ -507,9 +548,15 @@ static enum got next_step(struct sched *s, struct reader *r, struct command *cmd
 	enum got g;
 
 	if (s->interrupt) {
+		int64_t quiet_since = r->last_data;
+
 		g = fetch_live(s, r, cmd);
+		if (g == GOT && !s->plan && r->last_data - quiet_since > QUIET_NS)
+			g = settle(r, cmd, r->last_data - quiet_since);
+		else if (g == GOT)
+			g = newest_command(r, cmd);
 		*at = clock_now();
-		return g == GOT ? newest_command(r, cmd) : g;
+		return g;
 	}
 	if (s->hold_end != NO_DEADLINE) {
 		if (!wait_until(s, s->hold_end))
@@ -538,6 +585,11 @@ static enum got run(struct sched *s, struct reader *r)
 			apply(s, &cmd, at);
 			break;
 		case LATER:
+			end_hold(s);
+			break;
+		case STALE:
+			/* a stalled controller's backlog: nothing of it drives the car */
+			s->hold_end = at;
 			end_hold(s);
 			break;
 		case END:
@@ -619,6 +671,7 @@ static void run_mode(struct reader *r, bool interrupt, bool plan)
 		s.start = clock_now();
 	}
 	s.base = s.start;
+	r->last_data = s.start;
 	if (run(&s, r) == SIGNALLED)
 		stop_and_die(&s);
 }

@@ -307,6 +307,26 @@ static int deliver_stop(struct sender *s, const char **why)
 	}
 }
 
+/*
+ * The last stop counts once the car took it: on a link that can tell
+ * (link_queued), its queue must empty within the deadline. A car that stopped
+ * reading has the byte in a queue, not in hand: it may still be moving.
+ */
+static int stop_taken(struct sender *s, const char **why)
+{
+	int64_t end = clock_now() + deadline_ns(s);
+
+	while (link_queued(&s->target, s->fd) > 0) {
+		struct pollfd none = {.fd = -1};
+		if (clock_now() >= end) {
+			*why = "written, but the car took no byte for the deadline";
+			return -1;
+		}
+		clock_poll_until(&none, 1, clock_now() + RECHECK, NULL);
+	}
+	return 0;
+}
+
 static void push(struct sender *s);
 
 /* At the end of input, what waits still goes, unless the link is stuck. */
@@ -326,6 +346,7 @@ static void drain_out(struct sender *s)
 /* Leave with the car stopped when asked to (status 0 or an error status). */
 static void finish(struct sender *s, int status)
 {
+	const char *why;
 	int deliver;
 
 	if (status == 0 && !stop_signal)
@@ -341,13 +362,16 @@ static void finish(struct sender *s, int status)
 		deliver = 0;
 
 	if (deliver && s->state == LINK_UP) {
-		const char *why;
-		if (deliver_stop(s, &why) < 0) {
+		if (deliver_stop(s, &why) < 0 || stop_taken(s, &why) < 0) {
 			warnx("%s: stop not delivered: %s", s->o.target, why);
 			status = EX_UNAVAILABLE;
 		}
 	} else if (deliver && status == 0) {
 		warnx("%s: stop not delivered: the link is not up", s->o.target);
+		status = EX_UNAVAILABLE;
+	} else if (s->o.stop_at_eof && s->state == LINK_UP && stop_taken(s, &why) < 0) {
+		/* -S promises a stopped car: the stop sent before must have been taken */
+		warnx("%s: stop not delivered: %s", s->o.target, why);
 		status = EX_UNAVAILABLE;
 	}
 	/* a second signal interrupts a tty drain that hangs */

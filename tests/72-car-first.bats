@@ -291,7 +291,10 @@ time.sleep(1000)' >tty
 	timeout 10 sh -c 'head -c 2000000 /dev/zero | tr "\0" "\032" >in' || true
 	kill -TERM "$SEND_PID"
 	reap "$SEND_PID" 3
-	[ "$STATUS" -eq 0 ] || fail "status $STATUS, want 0"
+	# the stop is written at once, but the car takes it only later: not claimed
+	[ "$STATUS" -eq 69 ] || fail "status $STATUS, want 69"
+	run cat err
+	assert_output "iracer-send: unix:$SOCK: stop not delivered: written, but the car took no byte for the deadline"
 	kill -CONT "$CAR_PID"
 	wait_until 5 sh -c 'tail -n 1 car.log | grep -q " 00$"'
 	local n
@@ -391,7 +394,38 @@ time.sleep(1000)' >tty
 	printf 'forward 1\nforward 2\nforward 3\nforward 4\nforward 5\nforward 6\nforward 7\nforward 8\nforward 9\n' >lines
 	kill -CONT "$cmd"
 	sleep 0.5
-	[ "$(hex <out.bin)" = "15 19" ]
+	# (within 300 ms of the last input: no silence, the newest wins)
+	[ "$(hex <out.bin)" = "15 19" ] || [ "$(hex <out.bin)" = "15 00" ]
+}
+
+# iracer-cmd(1), "Stale input": after more than 300 ms of silence, commands
+# that come within 20 ms of each other were queued behind a stall.
+@test "iracer-cmd -i: after a silence, a burst in separate reads is stale: none sent, the car stops" {
+	mkfifo lines
+	bg sh -c 'exec "$1" -i <>lines >out.bin 2>err' sh "$CMD"
+	local cmd=$BG_PID
+	echo "forward 5" >lines
+	wait_until 5 test -s out.bin
+	sleep 0.5
+	# one writer, several writes: the lines come in separate reads
+	"$PY" -c 'import os, time
+fd = os.open("lines", os.O_WRONLY)
+for i in range(1, 10):
+    os.write(fd, b"forward %d\n" % i)
+    time.sleep(0.002)'
+	wait_until 2 grep -q 'stale' err
+	sleep 0.2
+	[ "$(hex <out.bin)" = "15 00" ] || fail "got $(hex <out.bin)"
+	run cat err
+	assert_output --regexp '^iracer-cmd: <stdin>: dropped 9 stale commands: they came at once after 0\.[5-9] s of silence$'
+	# a line alone after a silence is fresh: it goes (20 ms late at most)
+	sleep 0.4
+	echo "left 7" >lines
+	wait_until 2 sh -c '[ "$(od -An -tx1 out.bin | tr -s " \n" " " | sed "s/^ //; s/ $//")" = "15 00 37" ]'
+	# and lines that follow it without a silence each go
+	echo "right 7" >lines
+	wait_until 2 sh -c '[ "$(od -An -tx1 out.bin | tr -s " \n" " " | sed "s/^ //; s/ $//")" = "15 00 37 47" ]'
+	kill -TERM "$cmd"
 }
 
 @test "iracer-cmd route SIGSTOPped past two steps: on SIGCONT only the step due now" {
@@ -566,4 +600,104 @@ car_stopped() {
 	kill -TERM -- "-$pg"
 	wait_until 3 sh -c 'tail -n 1 car.log | grep -q " 00$"'
 	exec 7>&-
+}
+
+# ---- 5. stale commands after a stall under iracer-drive ----
+
+# The car's bytes with runs of one byte counted once: "00 1a 00 2a".
+car_runs() {
+	cut -d ' ' -f 2 car.log | uniq | tr '\n' ' ' | sed 's/ $//'
+}
+
+# A page holds forward 10 (heartbeat every 100 ms) for 1.5 s, then stays
+# connected and silent. $1 (ws-bridge or jq) is SIGSTOPped for 2 s meanwhile:
+# the watchdog stops the car, and on SIGCONT the queued forwards are stale.
+# Only a new command after the resume (backward 10, from a second page) may
+# drive the car again.
+stall_and_resume() {
+	start_car
+	start_drive --shared "unix:$SOCK"
+	bg "$PY" "$TOP/tests/ws-client.py" --drive "ws://127.0.0.1:$PORT/ws" \
+		'{"command":"forward","speed":10}' --every 0.1 --for 1.5 --read 8 >/dev/null 2>&1
+	wait_until 5 grep -q ' 1a$' car.log
+	local p
+	p=$(pgrep -s "$DRIVE_PID" -x "$1")
+	kill -STOP "$p"
+	wait_until 2 car_stopped
+	sleep 2
+	kill -CONT "$p"
+	sleep 1
+	# (iracer-send's stop as it connects comes first)
+	[[ "$(car_runs)" =~ ^(00\ )?1a\ 00$ ]] || fail "after the resume: $(car_runs)"
+	run -0 "$PY" "$TOP/tests/ws-client.py" --drive "ws://127.0.0.1:$PORT/ws" \
+		'{"command":"backward","speed":10}' --read 0.3
+	wait_until 5 grep -q ' 2a$' car.log
+	[[ "$(car_runs)" =~ ^(00\ )?1a\ 00\ 2a( 00)?$ ]] || fail "car got: $(car_runs)"
+	grep -q '^iracer-cmd: <stdin>: dropped [0-9]* stale commands: they came at once after [0-9.]* s of silence$' drive.err ||
+		fail "no note: $(cat drive.err)"
+	kill -INT "$DRIVE_PID"
+	drive_status
+	[ "$STATUS" -eq 0 ] || fail "status $STATUS: $(cat drive.err)"
+	car_stopped
+}
+
+@test "iracer-drive: ws-bridge SIGSTOPped 2 s while driving: on SIGCONT no stale forward reaches the car" {
+	stall_and_resume ws-bridge
+}
+
+@test "iracer-drive: jq SIGSTOPped 2 s while driving: on SIGCONT no stale forward reaches the car" {
+	stall_and_resume jq
+}
+
+# ---- 4. a stop that is claimed was delivered: iracer-send's echo confirms it ----
+
+@test "iracer-drive: Ctrl-C: the final 0x00 is confirmed by iracer-send's echo, exit 0" {
+	start_car
+	start_drive "unix:$SOCK"
+	start_driver
+	wait_until 5 grep -q ' 1a$' car.log
+	kill -INT "$DRIVE_PID"
+	drive_status
+	[ "$STATUS" -eq 0 ] || fail "status $STATUS: $(cat drive.err)"
+	car_stopped
+	grep -q '^iracer-drive: the car is stopped (iracer-send echoed the 0x00)$' drive.err ||
+		fail "$(cat drive.err)"
+	! grep -q 'not confirmed' drive.err
+	drive_gone
+}
+
+@test "iracer-drive: iracer-send's echo of the stop is lost (its tap stalled): not claimed; a fresh stop, confirmed" {
+	start_car
+	start_drive "unix:$SOCK"
+	start_driver
+	wait_until 5 grep -q ' 1a$' car.log
+	local tap
+	tap=$(pgrep -s "$DRIVE_PID" -f 'tee -a -p .*/echo\.log ')
+	kill -STOP "$tap"
+	kill -INT "$DRIVE_PID"
+	drive_status 15
+	[ "$STATUS" -eq 0 ] || fail "status $STATUS: $(cat drive.err)"
+	grep -q '^iracer-drive: the stop was not confirmed (no echo of the 0x00 from iracer-send); trying again$' drive.err ||
+		fail "$(cat drive.err)"
+	grep -q '^iracer-drive: the car is stopped$' drive.err
+	! grep -q 'echoed the 0x00' drive.err
+	car_stopped
+	drive_gone
+}
+
+@test "iracer-drive: a car that stopped reading at Ctrl-C: no false 'stopped', exit 69" {
+	start_car
+	start_drive --stop-wait 1 "unix:$SOCK"
+	start_driver
+	wait_until 5 grep -q ' 1a$' car.log
+	kill -STOP "$CAR_PID"
+	# the link is lost (no byte taken for 1 s), and the car takes no new one
+	sleep 2.5
+	kill -INT "$DRIVE_PID"
+	drive_status 20
+	kill -CONT "$CAR_PID"
+	[ "$STATUS" -eq 69 ] || fail "status $STATUS: $(cat drive.err)"
+	grep -q "^iracer-drive: could not stop the car at unix:$SOCK within 1 s: it may still be moving$" drive.err
+	! grep -q 'the car is stopped' drive.err
+	drive_gone
 }
