@@ -41,7 +41,7 @@ LIBS_ws-bridge = -lwebsockets -lssl -lcrypto
 DEPS_BUILD = gcc make pkg-config libc6-dev libbluetooth-dev libwebsockets-dev
 DEPS_TEST = bats bats-assert bats-support jq socat python3 python3-websockets mandoc nodejs \
 	shellcheck libxml2-utils openssl procps psmisc util-linux curl valgrind clang-format \
-	qrencode zbar-tools strace
+	qrencode zbar-tools strace iproute2
 DEPS_DEMO = jq
 DEPS_FUZZ = clang libclang-rt-14-dev
 DEPS_BENCH = websocketd python3-websockets procps util-linux jq

@@ -16,7 +16,8 @@ setup() {
 # A UNIX socket listener that writes what it receives to $2. Pid in $BG_PID.
 listen_unix() {
 	bg socat -u "UNIX-LISTEN:$SOCK,unlink-early" "CREATE:$1"
-	wait_until 5 test -S "$SOCK"
+	# listening, not only bound (socat binds, then listens: a connect between is refused)
+	wait_until 5 sh -c 'ss -xlnH | grep -qF " $1 "' sh "$SOCK"
 }
 
 # A pty whose slave is $BATS_TEST_TMPDIR/tty; what is written there goes to $1.
