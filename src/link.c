@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -243,12 +244,28 @@ static const char *unix_hint(int errnum)
 	return NULL;
 }
 
+/*
+ * connect(2) to a regular file says ECONNREFUSED, as if a listener had gone:
+ * only stat(2) tells a file that is no socket at all.
+ */
+static int is_socket_path(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 || S_ISSOCK(st.st_mode);
+}
+
 const char *link_reason(const struct link_target *t, int errnum, char *buf, size_t n)
 {
 	const char *hint = NULL;
 
 	if (link_fatal(errnum)) {
 		snprintf(buf, n, "this system has no Bluetooth support (kernel or driver missing)");
+		return buf;
+	}
+	if (t->kind == LINK_UNIX && (errnum == ECONNREFUSED || errnum == ENOTSOCK) &&
+		!is_socket_path(t->path)) {
+		snprintf(buf, n, "not a socket");
 		return buf;
 	}
 	if (t->kind == LINK_TTY && errnum == ENOTTY) {
