@@ -749,6 +749,10 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &s.o);
 	if (link_parse(s.o.target, (int)s.o.channel, &s.target, why, sizeof(why)) < 0)
 		errx(EX_USAGE, "%s: %s", s.o.target, why);
+	/* typed text is no command: "stop" would be four bytes of driving */
+	if (isatty(STDIN_FILENO))
+		warnx("standard input is a terminal: each key is sent as a command byte, "
+		      "not as text (for words such as 'forward 8' use iracer-cmd | iracer-send)");
 	/* a lost echo reader is reported as EPIPE, never a silent death */
 	signal(SIGPIPE, SIG_IGN);
 	block_stop_signals(on_stop_signal, &wait_mask);
