@@ -5,6 +5,7 @@
  * an SVG picture and a summary.
  */
 #include "clock.h"
+#include "link.h"
 #include "listen.h"
 #include "model.h"
 #include "plan.h"
@@ -26,7 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage_text[] =
+static const char usage_lines[] =
 	"usage: iracer-sim [-jpv] [-l unix:path] [--rfcomm channel] [--plan] [--svg file]\n"
 	"                  [--title text] [--rate hz] [--top-speed m/s] [--dead-speed level]\n"
 	"                  [--radius m]\n";
@@ -111,19 +112,6 @@ static void on_stop_signal(int sig)
 {
 	if (sig != SIGCONT)
 		stop_signal = sig;
-}
-
-__attribute__((format(printf, 1, 2), noreturn)) static void usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (fmt != NULL) {
-		va_start(ap, fmt);
-		vwarnx(fmt, ap);
-		va_end(ap);
-	}
-	fputs(usage_text, stderr);
-	exit(EX_USAGE);
 }
 
 static int moving(const struct sim *s)
@@ -418,17 +406,6 @@ static void open_source(const struct options *o, struct listener *l)
 	}
 }
 
-static double number(const char *opt, const char *arg, double min, double max)
-{
-	double v;
-
-	if (parse_double(arg, min, max, &v) < 0) {
-		warnx("%s: '%s' is not a number from %g to %g", opt, arg, min, max);
-		usage_error(NULL);
-	}
-	return v;
-}
-
 static void set_source(struct options *o, enum source src)
 {
 	if (o->source != SRC_STDIN && o->source != src)
@@ -438,9 +415,9 @@ static void set_source(struct options *o, enum source src)
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	long level;
 	int c;
 
+	usage_text = usage_lines;
 	*o = (struct options){.source = SRC_STDIN,
 		.rate = 20,
 		.params = {MODEL_TOP_SPEED, MODEL_DEAD_SPEED, MODEL_RADIUS}};
@@ -456,8 +433,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 			set_source(o, SRC_PTY);
 			break;
 		case OPT_RFCOMM:
-			if (parse_long(optarg, 1, 30, &o->channel) < 0)
-				usage_error("--rfcomm: '%s' is not a channel from 1 to 30", optarg);
+			o->channel =
+				option_long("--rfcomm", optarg, LINK_CHANNEL_MIN, LINK_CHANNEL_MAX);
 			set_source(o, SRC_RFCOMM);
 			break;
 		case OPT_PLAN:
@@ -467,7 +444,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->telemetry = 1;
 			break;
 		case OPT_RATE:
-			o->rate = number("--rate", optarg, 0.1, 1000);
+			o->rate = option_double("--rate", optarg, 0.1, 1000);
 			break;
 		case OPT_SVG:
 			o->svg = optarg;
@@ -476,22 +453,20 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->title = optarg;
 			break;
 		case OPT_TOP:
-			o->params.top_speed = number("--top-speed", optarg, 0.01, 100);
+			o->params.top_speed = option_double("--top-speed", optarg, 0.01, 100);
 			break;
 		case OPT_DEAD:
-			if (parse_long(optarg, 0, 15, &level) < 0)
-				usage_error(
-					"--dead-speed: '%s' is not a level from 0 to 15", optarg);
-			o->params.dead_speed = (int)level;
+			o->params.dead_speed =
+				(int)option_long("--dead-speed", optarg, SPEED_MIN, SPEED_MAX);
 			break;
 		case OPT_RADIUS:
-			o->params.radius = number("--radius", optarg, 0.01, 1000);
+			o->params.radius = option_double("--radius", optarg, 0.01, 1000);
 			break;
 		case 'v':
 			o->verbose = 1;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			fputs(usage_lines, stdout);
 			fputs(help_text, stdout);
 			exit(0);
 		case OPT_VERSION:
