@@ -90,7 +90,7 @@ static void help(void)
 	printf(USAGE
 		"Send command bytes from standard input to an i-Racer car.\n"
 		"\n"
-		"  -c, --channel N      RFCOMM channel, 1-30 (default 1)\n"
+		"  -c, --channel N      " LINK_CHANNEL_HELP "\n"
 		"  -d, --deadline SECS  a link that takes no byte for SECS is lost (default 1)\n"
 		"  -e, --echo           print a JSON line for every byte written to the link\n"
 		"                       and every link change\n"

@@ -39,7 +39,7 @@ static const char help_text[] =
 	"  -l, --listen unix:PATH  listen on a UNIX stream socket, one connection at a time\n"
 	"                          (like the car, a second one is refused while one is open)\n"
 	"  -p, --pty               create a pseudo-terminal (path on stderr), like /dev/rfcomm0\n"
-	"      --rfcomm CHANNEL    listen on a Bluetooth RFCOMM channel (1-30)\n"
+	"      --rfcomm CHANNEL    listen on a Bluetooth RFCOMM channel (" LINK_CHANNEL_RANGE ")\n"
 	"      --plan              read 'SECONDS BYTE COMMAND' plan lines, simulate in virtual "
 	"time\n"
 	"  -j, --telemetry         JSON lines on stdout: one per byte, --rate per second while "
@@ -303,7 +303,7 @@ static void resume_listening(struct listener *l, const struct options *o)
 		return;
 	listen_close(l); /* removes the socket file if it is still ours */
 	if (o->source == SRC_UNIX && listen_unix(l, o->unix_path) < 0)
-		err(EX_UNAVAILABLE, "unix:%s", o->unix_path);
+		err(EX_UNAVAILABLE, LINK_UNIX_PREFIX "%s", o->unix_path);
 	if (o->source == SRC_RFCOMM && listen_rfcomm(l, (int)o->channel) < 0)
 		err(EX_UNAVAILABLE, "rfcomm channel %ld", o->channel);
 }
@@ -378,12 +378,12 @@ static void open_source(const struct options *o, struct listener *l)
 		if (listen_unix(l, o->unix_path) < 0) {
 			if (errno == EADDRINUSE)
 				errx(EX_UNAVAILABLE,
-					"unix:%s: the path exists; not replacing it "
-					"(remove it if it is a stale socket)",
+					LINK_UNIX_PREFIX "%s: the path exists; not replacing it "
+							 "(remove it if it is a stale socket)",
 					o->unix_path);
-			err(EX_UNAVAILABLE, "unix:%s", o->unix_path);
+			err(EX_UNAVAILABLE, LINK_UNIX_PREFIX "%s", o->unix_path);
 		}
-		warnx("listening on unix:%s", o->unix_path);
+		warnx("listening on " LINK_UNIX_PREFIX "%s", o->unix_path);
 		break;
 	case SRC_PTY:
 		if (listen_pty(l) < 0)
@@ -424,10 +424,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, "l:pjvh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'l':
-			if (strncmp(optarg, "unix:", 5) != 0 || optarg[5] == '\0')
+			if (strncmp(optarg, LINK_UNIX_PREFIX, strlen(LINK_UNIX_PREFIX)) != 0 ||
+				optarg[strlen(LINK_UNIX_PREFIX)] == '\0')
 				usage_error("-l: expected unix:PATH, not '%s'", optarg);
 			set_source(o, SRC_UNIX);
-			o->unix_path = optarg + 5;
+			o->unix_path = optarg + strlen(LINK_UNIX_PREFIX);
 			break;
 		case 'p':
 			set_source(o, SRC_PTY);

@@ -15,8 +15,6 @@
 
 #include "util.h"
 
-#define UNIX_PREFIX "unix:"
-
 /* Only hex digits and colons: the user meant a Bluetooth address. */
 static int looks_like_address(const char *s)
 {
@@ -31,8 +29,8 @@ int link_parse(const char *text, int channel, struct link_target *t, char *why, 
 	t->text = text;
 	t->channel = channel;
 
-	if (strncmp(text, UNIX_PREFIX, strlen(UNIX_PREFIX)) == 0) {
-		const char *path = text + strlen(UNIX_PREFIX);
+	if (strncmp(text, LINK_UNIX_PREFIX, strlen(LINK_UNIX_PREFIX)) == 0) {
+		const char *path = text + strlen(LINK_UNIX_PREFIX);
 		if (*path == '\0') {
 			snprintf(why, n, "unix: needs a socket path, e.g. unix:/tmp/car.sock");
 			return -1;

@@ -11,6 +11,10 @@
 #include <sys/types.h>
 #include <sysexits.h>
 
+/* A macro's value as a string literal: STR(SPEED_MAX) is "15" */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 #ifndef IRACER_VERSION
 #define IRACER_VERSION "0.0.0"
 #endif
