@@ -49,7 +49,7 @@ bats_require_minimum_version 1.5.0
 
 @test "shape: no function in src/ is over 60 lines, option parsing aside" {
 	run awk '/^[a-zA-Z].*\)$/ { name = $0 } /^\{$/ && name != "" { s = FNR }
-		/^\}$/ && s { if (FNR - s - 1 > 60 && name !~ /parse_options|parse_args|main\(/)
+		/^\}$/ && s { if (FNR - s - 1 > 60 && name !~ /parse_options|parse_args|wsopts_parse|main\(/)
 			print FILENAME ": " name; s = 0; name = "" }' "$TOP"/src/*.c
 	assert_output ""
 }
