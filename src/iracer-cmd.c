@@ -95,16 +95,14 @@ static void note_status(int status)
 		exit_status = status;
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: iracer-cmd [-i] [-s speed] [file ...]\n"
-		   "       iracer-cmd -c | -n [-s speed] [file ...]\n"
-		   "       iracer-cmd -d [file ...]\n");
-}
+#define USAGE                                                                                      \
+	"usage: iracer-cmd [-i] [-s speed] [file ...]\n"                                           \
+	"       iracer-cmd -c | -n [-s speed] [file ...]\n"                                        \
+	"       iracer-cmd -d [file ...]\n"
 
 static void help(void)
 {
-	usage(stdout);
+	fputs(USAGE, stdout);
 	printf("\nText commands in, i-Racer command bytes out, each when it is due.\n\n"
 	       "  -c, --check        validate the input only\n"
 	       "  -d, --decode       command bytes in, readable lines out\n"
@@ -702,24 +700,9 @@ static void decode_mode(struct reader *r)
 
 static void set_mode(enum mode *mode, enum mode m)
 {
-	if (*mode != MODE_RUN && *mode != m) {
-		warnx("-c, -d and -n exclude each other");
-		usage(stderr);
-		exit(EX_USAGE);
-	}
+	if (*mode != MODE_RUN && *mode != m)
+		usage_error("-c, -d and -n exclude each other");
 	*mode = m;
-}
-
-static int parse_speed_option(const char *arg)
-{
-	long v;
-
-	if (parse_long(arg, SPEED_MIN, SPEED_MAX, &v) < 0) {
-		warnx("-s: speed must be 0-15, not '%s'", arg);
-		usage(stderr);
-		exit(EX_USAGE);
-	}
-	return (int)v;
 }
 
 int main(int argc, char **argv)
@@ -743,6 +726,7 @@ int main(int argc, char **argv)
 	program_start();
 	stderr_whole_lines();
 	atexit(close_stdout);
+	usage_text = USAGE;
 	while ((c = getopt_long(argc, argv, "cdins:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -758,7 +742,7 @@ int main(int argc, char **argv)
 			set_mode(&mode, MODE_PLAN);
 			break;
 		case 's':
-			r.speed = parse_speed_option(optarg);
+			r.speed = (int)option_long("--speed", optarg, SPEED_MIN, SPEED_MAX);
 			break;
 		case 'h':
 			help();
@@ -767,15 +751,11 @@ int main(int argc, char **argv)
 			print_version();
 			break;
 		default:
-			usage(stderr);
-			return EX_USAGE;
+			usage_error(NULL);
 		}
 	}
-	if (interrupt && mode != MODE_RUN) {
-		warnx("-i only applies when commands are run");
-		usage(stderr);
-		return EX_USAGE;
-	}
+	if (interrupt && mode != MODE_RUN)
+		usage_error("-i only applies when commands are run");
 	r.names = optind < argc ? argv + optind : stdin_only;
 	r.count = optind < argc ? argc - optind : 1;
 

@@ -70,23 +70,18 @@ static void on_stop_signal(int sig)
 
 #define USAGE "usage: iracer-record [-e] [-o file] [-C fifo] [-m comment]\n"
 
-static void usage(FILE *f, int status)
+static void help(void)
 {
-	if (f == stderr) {
-		fprintf(f, USAGE "Try 'iracer-record --help' for more information.\n");
-		exit(status);
-	}
-	fprintf(f, USAGE
-		"Record command bytes as a route: iracer-cmd lines with durations.\n"
-		"\n"
-		"  -e, --echo           read iracer-send -e echo lines, not raw bytes\n"
-		"  -o, --output FILE    write the route to FILE (default: standard output)\n"
-		"  -C, --control FIFO   'record start'/'record stop' lines on FIFO record on\n"
-		"                       request; the routes go out as JSON lines on stdout\n"
-		"  -m, --comment TEXT   one more comment line for the route's header\n"
-		"  -h, --help           print this help and exit\n"
-		"      --version        print the version and exit\n");
-	exit(status);
+	printf(USAGE "Record command bytes as a route: iracer-cmd lines with durations.\n"
+		     "\n"
+		     "  -e, --echo           read iracer-send -e echo lines, not raw bytes\n"
+		     "  -o, --output FILE    write the route to FILE (default: standard output)\n"
+		     "  -C, --control FIFO   'record start'/'record stop' lines on FIFO record on\n"
+		     "                       request; the routes go out as JSON lines on stdout\n"
+		     "  -m, --comment TEXT   one more comment line for the route's header\n"
+		     "  -h, --help           print this help and exit\n"
+		     "      --version        print the version and exit\n");
+	exit(0);
 }
 
 static void parse_options(int argc, char **argv, struct options *o)
@@ -103,6 +98,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	argv[0] = program_invocation_short_name; /* getopt's messages */
+	usage_text = USAGE;
 	while ((c = getopt_long(argc, argv, "eo:C:m:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
@@ -118,19 +114,17 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->comment = optarg;
 			break;
 		case 'h':
-			usage(stdout, 0);
+			help();
 			break;
 		case 'V':
 			print_version();
 			break;
 		default:
-			usage(stderr, EX_USAGE);
+			usage_error(NULL);
 		}
 	}
-	if (optind < argc) {
-		warnx("unexpected argument '%s'", argv[optind]);
-		usage(stderr, EX_USAGE);
-	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
 }
 
 /* ---- where lines go ---- */

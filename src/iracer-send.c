@@ -85,16 +85,12 @@ static void on_stop_signal(int sig)
 
 #define USAGE "usage: iracer-send [-eRSv] [-c channel] [-d secs] [-t secs] [-w ms] [target]\n"
 
-static void usage(FILE *f, int status)
+static void help(void)
 {
-	if (f == stderr) {
-		fprintf(f, USAGE "Try 'iracer-send --help' for more information.\n");
-		exit(status);
-	}
-	fprintf(f, USAGE
+	printf(USAGE
 		"Send command bytes from standard input to an i-Racer car.\n"
 		"\n"
-		"  -c, --channel N      RFCOMM channel, 1-30 (default 1)\n"
+		"  -c, --channel N      " LINK_CHANNEL_HELP "\n"
 		"  -d, --deadline SECS  a link that takes no byte for SECS is lost (default 1)\n"
 		"  -e, --echo           print a JSON line for every byte written to the link\n"
 		"                       and every link change\n"
@@ -108,7 +104,7 @@ static void usage(FILE *f, int status)
 		"\n"
 		"target: a Bluetooth address XX:XX:XX:XX:XX:XX, a tty path such as\n"
 		"/dev/rfcomm0, or unix:PATH; default $IRACER_ADDR.\n");
-	exit(status);
+	exit(0);
 }
 
 static void parse_options(int argc, char **argv, struct options *o)
@@ -129,19 +125,18 @@ static void parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	argv[0] = program_invocation_short_name; /* getopt's messages */
+	usage_text = USAGE;
 	*o = (struct options){.channel = LINK_CHANNEL_DEFAULT,
 		.timeout_s = TIMEOUT_DEFAULT,
 		.deadline_s = DEADLINE_DEFAULT};
 	while ((c = getopt_long(argc, argv, "c:d:eRSt:vw:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			if (parse_long(optarg, LINK_CHANNEL_MIN, LINK_CHANNEL_MAX, &o->channel) < 0)
-				errx(EX_USAGE, "-c: RFCOMM channel must be 1-30, not '%s'", optarg);
+			o->channel = option_long(
+				"--channel", optarg, LINK_CHANNEL_MIN, LINK_CHANNEL_MAX);
 			break;
 		case 'd':
-			if (parse_double(optarg, 0.05, 3600, &o->deadline_s) < 0)
-				errx(EX_USAGE, "-d: deadline must be 0.05-3600 seconds, not '%s'",
-					optarg);
+			o->deadline_s = option_double("--deadline", optarg, 0.05, 3600);
 			break;
 		case 'e':
 			o->echo = 1;
@@ -153,28 +148,22 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->stop_at_eof = 1;
 			break;
 		case 't':
-			if (parse_double(optarg, 0.01, 3600, &o->timeout_s) < 0)
-				errx(EX_USAGE,
-					"-t: connect timeout must be 0.01-3600 seconds, not '%s'",
-					optarg);
+			o->timeout_s = option_double("--timeout", optarg, 0.01, 3600);
 			break;
 		case 'v':
 			o->verbose = 1;
 			break;
 		case 'w':
-			if (parse_long(optarg, 1, 3600000, &o->watchdog_ms) < 0)
-				errx(EX_USAGE,
-					"-w: watchdog must be 1-3600000 milliseconds, not '%s'",
-					optarg);
+			o->watchdog_ms = option_long("--watchdog", optarg, 1, 3600000);
 			break;
 		case 'h':
-			usage(stdout, 0);
+			help();
 			break;
 		case 'V':
 			print_version();
 			break;
 		default:
-			usage(stderr, EX_USAGE);
+			usage_error(NULL);
 		}
 	}
 	if (argc - optind > 1)
@@ -773,6 +762,10 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &s.o);
 	if (link_parse(s.o.target, (int)s.o.channel, &s.target, why, sizeof(why)) < 0)
 		errx(EX_USAGE, "%s: %s", s.o.target, why);
+	/* typed text is no command: "stop" would be four bytes of driving */
+	if (isatty(STDIN_FILENO))
+		warnx("standard input is a terminal: each key is sent as a command byte, "
+		      "not as text (for words such as 'forward 8' use iracer-cmd | iracer-send)");
 	/* a lost echo reader is reported as EPIPE, never a silent death */
 	signal(SIGPIPE, SIG_IGN);
 	block_stop_signals(on_stop_signal, &wait_mask);

@@ -5,6 +5,7 @@
  * an SVG picture and a summary.
  */
 #include "clock.h"
+#include "link.h"
 #include "listen.h"
 #include "model.h"
 #include "plan.h"
@@ -26,7 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage_text[] =
+static const char usage_lines[] =
 	"usage: iracer-sim [-jpv] [-l unix:path] [--rfcomm channel] [--plan] [--svg file]\n"
 	"                  [--title text] [--rate hz] [--top-speed m/s] [--dead-speed level]\n"
 	"                  [--radius m]\n";
@@ -38,7 +39,7 @@ static const char help_text[] =
 	"  -l, --listen unix:PATH  listen on a UNIX stream socket, one connection at a time\n"
 	"                          (like the car, a second one is refused while one is open)\n"
 	"  -p, --pty               create a pseudo-terminal (path on stderr), like /dev/rfcomm0\n"
-	"      --rfcomm CHANNEL    listen on a Bluetooth RFCOMM channel (1-30)\n"
+	"      --rfcomm CHANNEL    listen on a Bluetooth RFCOMM channel (" LINK_CHANNEL_RANGE ")\n"
 	"      --plan              read 'SECONDS BYTE COMMAND' plan lines, simulate in virtual "
 	"time\n"
 	"  -j, --telemetry         JSON lines on stdout: one per byte, --rate per second while "
@@ -111,19 +112,6 @@ static void on_stop_signal(int sig)
 {
 	if (sig != SIGCONT)
 		stop_signal = sig;
-}
-
-__attribute__((format(printf, 1, 2), noreturn)) static void usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (fmt != NULL) {
-		va_start(ap, fmt);
-		vwarnx(fmt, ap);
-		va_end(ap);
-	}
-	fputs(usage_text, stderr);
-	exit(EX_USAGE);
 }
 
 static int moving(const struct sim *s)
@@ -315,7 +303,7 @@ static void resume_listening(struct listener *l, const struct options *o)
 		return;
 	listen_close(l); /* removes the socket file if it is still ours */
 	if (o->source == SRC_UNIX && listen_unix(l, o->unix_path) < 0)
-		err(EX_UNAVAILABLE, "unix:%s", o->unix_path);
+		err(EX_UNAVAILABLE, LINK_UNIX_PREFIX "%s", o->unix_path);
 	if (o->source == SRC_RFCOMM && listen_rfcomm(l, (int)o->channel) < 0)
 		err(EX_UNAVAILABLE, "rfcomm channel %ld", o->channel);
 }
@@ -390,12 +378,12 @@ static void open_source(const struct options *o, struct listener *l)
 		if (listen_unix(l, o->unix_path) < 0) {
 			if (errno == EADDRINUSE)
 				errx(EX_UNAVAILABLE,
-					"unix:%s: the path exists; not replacing it "
-					"(remove it if it is a stale socket)",
+					LINK_UNIX_PREFIX "%s: the path exists; not replacing it "
+							 "(remove it if it is a stale socket)",
 					o->unix_path);
-			err(EX_UNAVAILABLE, "unix:%s", o->unix_path);
+			err(EX_UNAVAILABLE, LINK_UNIX_PREFIX "%s", o->unix_path);
 		}
-		warnx("listening on unix:%s", o->unix_path);
+		warnx("listening on " LINK_UNIX_PREFIX "%s", o->unix_path);
 		break;
 	case SRC_PTY:
 		if (listen_pty(l) < 0)
@@ -418,17 +406,6 @@ static void open_source(const struct options *o, struct listener *l)
 	}
 }
 
-static double number(const char *opt, const char *arg, double min, double max)
-{
-	double v;
-
-	if (parse_double(arg, min, max, &v) < 0) {
-		warnx("%s: '%s' is not a number from %g to %g", opt, arg, min, max);
-		usage_error(NULL);
-	}
-	return v;
-}
-
 static void set_source(struct options *o, enum source src)
 {
 	if (o->source != SRC_STDIN && o->source != src)
@@ -438,26 +415,27 @@ static void set_source(struct options *o, enum source src)
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	long level;
 	int c;
 
+	usage_text = usage_lines;
 	*o = (struct options){.source = SRC_STDIN,
 		.rate = 20,
 		.params = {MODEL_TOP_SPEED, MODEL_DEAD_SPEED, MODEL_RADIUS}};
 	while ((c = getopt_long(argc, argv, "l:pjvh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'l':
-			if (strncmp(optarg, "unix:", 5) != 0 || optarg[5] == '\0')
+			if (strncmp(optarg, LINK_UNIX_PREFIX, strlen(LINK_UNIX_PREFIX)) != 0 ||
+				optarg[strlen(LINK_UNIX_PREFIX)] == '\0')
 				usage_error("-l: expected unix:PATH, not '%s'", optarg);
 			set_source(o, SRC_UNIX);
-			o->unix_path = optarg + 5;
+			o->unix_path = optarg + strlen(LINK_UNIX_PREFIX);
 			break;
 		case 'p':
 			set_source(o, SRC_PTY);
 			break;
 		case OPT_RFCOMM:
-			if (parse_long(optarg, 1, 30, &o->channel) < 0)
-				usage_error("--rfcomm: '%s' is not a channel from 1 to 30", optarg);
+			o->channel =
+				option_long("--rfcomm", optarg, LINK_CHANNEL_MIN, LINK_CHANNEL_MAX);
 			set_source(o, SRC_RFCOMM);
 			break;
 		case OPT_PLAN:
@@ -467,7 +445,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->telemetry = 1;
 			break;
 		case OPT_RATE:
-			o->rate = number("--rate", optarg, 0.1, 1000);
+			o->rate = option_double("--rate", optarg, 0.1, 1000);
 			break;
 		case OPT_SVG:
 			o->svg = optarg;
@@ -476,22 +454,20 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->title = optarg;
 			break;
 		case OPT_TOP:
-			o->params.top_speed = number("--top-speed", optarg, 0.01, 100);
+			o->params.top_speed = option_double("--top-speed", optarg, 0.01, 100);
 			break;
 		case OPT_DEAD:
-			if (parse_long(optarg, 0, 15, &level) < 0)
-				usage_error(
-					"--dead-speed: '%s' is not a level from 0 to 15", optarg);
-			o->params.dead_speed = (int)level;
+			o->params.dead_speed =
+				(int)option_long("--dead-speed", optarg, SPEED_MIN, SPEED_MAX);
 			break;
 		case OPT_RADIUS:
-			o->params.radius = number("--radius", optarg, 0.01, 1000);
+			o->params.radius = option_double("--radius", optarg, 0.01, 1000);
 			break;
 		case 'v':
 			o->verbose = 1;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			fputs(usage_lines, stdout);
 			fputs(help_text, stdout);
 			exit(0);
 		case OPT_VERSION:

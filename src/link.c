@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -13,8 +14,6 @@
 #include <linux/sockios.h>
 
 #include "util.h"
-
-#define UNIX_PREFIX "unix:"
 
 /* Only hex digits and colons: the user meant a Bluetooth address. */
 static int looks_like_address(const char *s)
@@ -30,8 +29,8 @@ int link_parse(const char *text, int channel, struct link_target *t, char *why, 
 	t->text = text;
 	t->channel = channel;
 
-	if (strncmp(text, UNIX_PREFIX, strlen(UNIX_PREFIX)) == 0) {
-		const char *path = text + strlen(UNIX_PREFIX);
+	if (strncmp(text, LINK_UNIX_PREFIX, strlen(LINK_UNIX_PREFIX)) == 0) {
+		const char *path = text + strlen(LINK_UNIX_PREFIX);
 		if (*path == '\0') {
 			snprintf(why, n, "unix: needs a socket path, e.g. unix:/tmp/car.sock");
 			return -1;
@@ -243,12 +242,28 @@ static const char *unix_hint(int errnum)
 	return NULL;
 }
 
+/*
+ * connect(2) to a regular file says ECONNREFUSED, as if a listener had gone:
+ * only stat(2) tells a file that is no socket at all.
+ */
+static int is_socket_path(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 || S_ISSOCK(st.st_mode);
+}
+
 const char *link_reason(const struct link_target *t, int errnum, char *buf, size_t n)
 {
 	const char *hint = NULL;
 
 	if (link_fatal(errnum)) {
 		snprintf(buf, n, "this system has no Bluetooth support (kernel or driver missing)");
+		return buf;
+	}
+	if (t->kind == LINK_UNIX && (errnum == ECONNREFUSED || errnum == ENOTSOCK) &&
+		!is_socket_path(t->path)) {
+		snprintf(buf, n, "not a socket");
 		return buf;
 	}
 	if (t->kind == LINK_TTY && errnum == ENOTTY) {

@@ -13,6 +13,8 @@
 
 #include <bluetooth/bluetooth.h>
 
+#include "util.h"
+
 enum link_kind {
 	LINK_RFCOMM, /* XX:XX:XX:XX:XX:XX, RFCOMM channel */
 	LINK_TTY,    /* a path with a '/': any tty, set raw 9600 8N1 */
@@ -22,13 +24,23 @@ enum link_kind {
 #define LINK_CHANNEL_MIN 1
 #define LINK_CHANNEL_MAX 30
 #define LINK_CHANNEL_DEFAULT 1
+/* "1-30" and the -c line, for help texts */
+#define LINK_CHANNEL_RANGE STR(LINK_CHANNEL_MIN) "-" STR(LINK_CHANNEL_MAX)
+#define LINK_CHANNEL_HELP                                                                          \
+	"RFCOMM channel, " LINK_CHANNEL_RANGE " (default " STR(LINK_CHANNEL_DEFAULT) ")"
+
+/* How a UNIX socket target is written: unix:PATH */
+#define LINK_UNIX_PREFIX "unix:"
+
+/* Room for a socket path and its NUL (Linux: 108) */
+#define LINK_PATH_SIZE sizeof(((struct sockaddr_un *)0)->sun_path)
 
 struct link_target {
 	enum link_kind kind;
 	const char *text; /* as the user wrote it, for messages */
 	bdaddr_t addr;
 	int channel;
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char path[LINK_PATH_SIZE];
 };
 
 /*

@@ -134,7 +134,7 @@ int listen_accept(struct listener *l, char *peer, size_t n)
 	default:
 		fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd >= 0)
-			snprintf(peer, n, "on unix:%s", l->path);
+			snprintf(peer, n, "on " LINK_UNIX_PREFIX "%s", l->path);
 		return fd;
 	}
 }

@@ -10,14 +10,16 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "link.h"
+
 enum listen_kind { LISTEN_UNIX, LISTEN_PTY, LISTEN_RFCOMM };
 
 struct listener {
 	enum listen_kind kind;
-	int fd;		/* listening socket, or the pty master */
-	int slave;	/* pty: our own slave fd, so the master never hangs up */
-	char path[108]; /* socket path we created, or the pty slave's path */
-	dev_t dev;	/* the socket file we created: removed only if still ours */
+	int fd;			   /* listening socket, or the pty master */
+	int slave;		   /* pty: our own slave fd, so the master never hangs up */
+	char path[LINK_PATH_SIZE]; /* socket path we created, or the pty slave's path */
+	dev_t dev;		   /* the socket file we created: removed only if still ours */
 	ino_t ino;
 };
 
@@ -30,7 +32,7 @@ int listen_unix(struct listener *l, const char *path);
 /* A pty set up like a fresh /dev/rfcomm0 (9600 baud); l->path is its slave. */
 int listen_pty(struct listener *l);
 
-/* Listen on RFCOMM channel (1-30) on every local adapter. */
+/* Listen on RFCOMM channel (LINK_CHANNEL_MIN to _MAX) on every local adapter. */
 int listen_rfcomm(struct listener *l, int channel);
 
 /*

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <math.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
@@ -83,6 +84,40 @@ void stderr_whole_lines(void)
 
 	/* line buffering never delays a message: each ends with its newline */
 	setvbuf(stderr, buf, _IOLBF, sizeof(buf));
+}
+
+const char *usage_text = "";
+
+void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vwarnx(fmt, ap);
+		va_end(ap);
+	}
+	fprintf(stderr, "%sTry '%s --help' for more information.\n", usage_text,
+		program_invocation_short_name);
+	exit(EX_USAGE);
+}
+
+long option_long(const char *name, const char *arg, long min, long max)
+{
+	long v;
+
+	if (parse_long(arg, min, max, &v) < 0)
+		usage_error("%s: %s: not a number from %ld to %ld", name, arg, min, max);
+	return v;
+}
+
+double option_double(const char *name, const char *arg, double min, double max)
+{
+	double v;
+
+	if (parse_double(arg, min, max, &v) < 0)
+		usage_error("%s: %s: not a number from %g to %g", name, arg, min, max);
+	return v;
 }
 
 void print_version(void)

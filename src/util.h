@@ -11,6 +11,10 @@
 #include <sys/types.h>
 #include <sysexits.h>
 
+/* A macro's value as a string literal: STR(SPEED_MAX) is "15" */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 #ifndef IRACER_VERSION
 #define IRACER_VERSION "0.0.0"
 #endif
@@ -65,6 +69,25 @@ int is_suspend_signal(int sig);
  * the car was stopped; returns when it is continued.
  */
 void suspend_self(void);
+
+/*
+ * The program's usage lines ("usage: prog ...\n"), set first thing in main:
+ * every misuse ends the same way through usage_error.
+ */
+extern const char *usage_text;
+
+/*
+ * Print "prog: MESSAGE" when fmt is not NULL, then the usage lines and a
+ * pointer to --help on stderr, and exit EX_USAGE.
+ */
+__attribute__((format(printf, 1, 2), noreturn)) void usage_error(const char *fmt, ...);
+
+/*
+ * An option's number within [min, max], or usage_error with
+ * "prog: NAME: VALUE: not a number from MIN to MAX".
+ */
+long option_long(const char *name, const char *arg, long min, long max);
+double option_double(const char *name, const char *arg, double min, double max);
 
 /* Print "prog VERSION" to stdout and exit 0. */
 void print_version(void);

@@ -124,9 +124,12 @@ static void stdout_failed(void)
 {
 	if (B.stdout_dead)
 		return;
-	warn("stdout");
+	/* Ctrl-C ends the whole pipeline: a reader that went first is no fault then */
+	if (!B.shutting_down || errno != EPIPE) {
+		warn("stdout");
+		B.exit_code = EX_IOERR;
+	}
 	B.stdout_dead = 1;
-	B.exit_code = EX_IOERR;
 	lws_cancel_service(B.ctx);
 }
 

@@ -11,7 +11,7 @@
 #include "util.h"
 #include "wssetup.h"
 
-static const char usage_text[] =
+static const char usage_lines[] =
 	"usage: ws-bridge [-qvx] [-a addr] [-p port] [-w dir] [-d secs] [-m bytes]\n"
 	"                 [-n max] [-o origin] [-H name] [-t file]\n"
 	"                 [--handshake-timeout secs] [--on-open line]\n"
@@ -42,23 +42,6 @@ static const char help_text[] =
 	"  -h, --help             this help\n"
 	"      --version          print the version\n";
 
-static void usage(void)
-{
-	fputs(usage_text, stderr);
-	exit(EX_USAGE);
-}
-
-static long number_arg(const char *name, const char *s, long min, long max)
-{
-	long v;
-
-	if (parse_long(s, min, max, &v) < 0) {
-		warnx("%s: %s: not a number from %ld to %ld", name, s, min, max);
-		usage();
-	}
-	return v;
-}
-
 /* --keep TYPE: a name that can stand in {"type":"TYPE" as it is. */
 static void keep_type(struct options *o, const char *type)
 {
@@ -68,11 +51,9 @@ static void keep_type(struct options *o, const char *type)
 
 	if (o->nkeep == MAX_KEEP)
 		errx(EX_USAGE, "at most %d --keep options", MAX_KEEP);
-	if (n == 0 || n > KEEP_TYPE_MAX || strspn(type, ok) != n) {
-		warnx("keep: '%s': a type is 1 to %d letters, digits, '-', '_' or '.'", type,
+	if (n == 0 || n > KEEP_TYPE_MAX || strspn(type, ok) != n)
+		usage_error("keep: '%s': a type is 1 to %d letters, digits, '-', '_' or '.'", type,
 			KEEP_TYPE_MAX);
-		usage();
-	}
 	o->keep_types[o->nkeep++] = type;
 }
 
@@ -114,6 +95,7 @@ void wsopts_parse(struct options *o, int argc, char **argv)
 	const char *token_file = NULL;
 	int ch;
 
+	usage_text = usage_lines;
 	o->addr = "127.0.0.1";
 	o->port = 8000;
 	o->dead_after = 3;
@@ -126,19 +108,19 @@ void wsopts_parse(struct options *o, int argc, char **argv)
 			o->addr = optarg;
 			break;
 		case 'p':
-			o->port = (int)number_arg("port", optarg, 1, 65535);
+			o->port = (int)option_long("--port", optarg, 1, 65535);
 			break;
 		case 'w':
 			o->www = optarg;
 			break;
 		case 'd':
-			o->dead_after = (int)number_arg("dead-after", optarg, 2, 3600);
+			o->dead_after = (int)option_long("--dead-after", optarg, 2, 3600);
 			break;
 		case 'm':
-			o->max_message = (size_t)number_arg("max-message", optarg, 1, 16 << 20);
+			o->max_message = (size_t)option_long("--max-message", optarg, 1, 16 << 20);
 			break;
 		case 'n':
-			o->max_clients = number_arg("max-clients", optarg, 1, 100000);
+			o->max_clients = option_long("--max-clients", optarg, 1, 100000);
 			break;
 		case 'o':
 			if (o->pol.norigins == POLICY_MAX_NAMES)
@@ -151,7 +133,7 @@ void wsopts_parse(struct options *o, int argc, char **argv)
 			o->pol.hosts[o->pol.nhosts++] = optarg;
 			break;
 		case OPT_HANDSHAKE:
-			o->handshake_secs = (int)number_arg("handshake-timeout", optarg, 1, 60);
+			o->handshake_secs = (int)option_long("--handshake-timeout", optarg, 1, 60);
 			break;
 		case 't':
 			token_file = optarg;
@@ -183,24 +165,20 @@ void wsopts_parse(struct options *o, int argc, char **argv)
 			o->quiet = 0;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			fputs(usage_lines, stdout);
 			fputs(help_text, stdout);
 			exit(0);
 		case OPT_VERSION:
 			print_version();
 			break;
 		default:
-			usage();
+			usage_error(NULL);
 		}
 	}
-	if (optind != argc) {
-		warnx("unexpected argument: %s", argv[optind]);
-		usage();
-	}
-	if (!o->tls_cert != !o->tls_key) {
-		warnx("--tls-cert and --tls-key go together");
-		usage();
-	}
+	if (optind != argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	if (!o->tls_cert != !o->tls_key)
+		usage_error("--tls-cert and --tls-key go together");
 	o->pol.token_len = wssetup_token(token_file, o->token, sizeof(o->token));
 	o->pol.token = o->pol.token_len ? o->token : NULL;
 	if (gethostname(o->hostname, sizeof(o->hostname) - 1) == 0)

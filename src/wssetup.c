@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <err.h>
+#include <errno.h>
 #include <limits.h>
 #include <net/if.h>
 #include <netdb.h>
@@ -114,8 +115,9 @@ size_t wssetup_token(const char *file, char *buf, size_t cap)
 	if ((f = fopen(file, "r")) == NULL)
 		err(EX_NOINPUT, "%s", file);
 	n = fread(line, 1, sizeof(line), f);
+	/* a directory opens but cannot be read: no input, not an I/O fault */
 	if (ferror(f))
-		err(EX_IOERR, "%s", file);
+		err(errno == EISDIR ? EX_NOINPUT : EX_IOERR, "%s", file);
 	fclose(f);
 	for (size_t i = 0; i < n; i++)
 		if (line[i] == '\n') {

@@ -435,7 +435,7 @@ iracer-cmd: dir: is a directory" ]
 @test "usage errors give 64" {
 	run --separate-stderr "$BIN/iracer-cmd" -s 16
 	[ "$status" -eq 64 ]
-	[ "${stderr_lines[0]}" = "iracer-cmd: -s: speed must be 0-15, not '16'" ]
+	[ "${stderr_lines[0]}" = "iracer-cmd: --speed: 16: not a number from 0 to 15" ]
 	[ "${stderr_lines[1]}" = "usage: iracer-cmd [-i] [-s speed] [file ...]" ]
 	run --separate-stderr "$BIN/iracer-cmd" -c -n
 	[ "$status" -eq 64 ]

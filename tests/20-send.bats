@@ -377,27 +377,35 @@ all_bytes() {
 }
 
 @test "bad option values: specific messages, 64" {
+	local SEND_USAGE="usage: iracer-send [-eRSv] [-c channel] [-d secs] [-t secs] [-w ms] [target]"
 	run "$SEND" -c 0 unix:x
 	assert_failure 64
-	assert_output "iracer-send: -c: RFCOMM channel must be 1-30, not '0'"
+	assert_line --index 0 "iracer-send: --channel: 0: not a number from 1 to 30"
+	assert_line --index 1 "$SEND_USAGE"
 	run "$SEND" -c 31 unix:x
 	assert_failure 64
-	assert_output "iracer-send: -c: RFCOMM channel must be 1-30, not '31'"
+	assert_line --index 0 "iracer-send: --channel: 31: not a number from 1 to 30"
+	assert_line --index 1 "$SEND_USAGE"
 	run "$SEND" --channel=one unix:x
 	assert_failure 64
-	assert_output "iracer-send: -c: RFCOMM channel must be 1-30, not 'one'"
+	assert_line --index 0 "iracer-send: --channel: one: not a number from 1 to 30"
+	assert_line --index 1 "$SEND_USAGE"
 	run "$SEND" -w 0 unix:x
 	assert_failure 64
-	assert_output "iracer-send: -w: watchdog must be 1-3600000 milliseconds, not '0'"
+	assert_line --index 0 "iracer-send: --watchdog: 0: not a number from 1 to 3600000"
+	assert_line --index 1 "$SEND_USAGE"
 	run "$SEND" -w 200ms unix:x
 	assert_failure 64
-	assert_output "iracer-send: -w: watchdog must be 1-3600000 milliseconds, not '200ms'"
+	assert_line --index 0 "iracer-send: --watchdog: 200ms: not a number from 1 to 3600000"
+	assert_line --index 1 "$SEND_USAGE"
 	run "$SEND" -t 0 unix:x
 	assert_failure 64
-	assert_output "iracer-send: -t: connect timeout must be 0.01-3600 seconds, not '0'"
+	assert_line --index 0 "iracer-send: --timeout: 0: not a number from 0.01 to 3600"
+	assert_line --index 1 "$SEND_USAGE"
 	run "$SEND" -t soon unix:x
 	assert_failure 64
-	assert_output "iracer-send: -t: connect timeout must be 0.01-3600 seconds, not 'soon'"
+	assert_line --index 0 "iracer-send: --timeout: soon: not a number from 0.01 to 3600"
+	assert_line --index 1 "$SEND_USAGE"
 	run "$SEND" unix:a unix:b
 	assert_failure 64
 	assert_output "iracer-send: one target only: 'unix:b' is extra (try --help)"

@@ -200,7 +200,7 @@ ten_minutes() {
 @test "usage errors exit 64; --help exits 0 on stdout" {
 	run SIM --rate 0
 	assert_failure 64
-	assert_output --partial "--rate: '0' is not a number"
+	assert_line --index 0 "iracer-sim: --rate: 0: not a number from 0.1 to 1000"
 	run SIM -l /tmp/x
 	assert_failure 64
 	assert_output --partial "-l: expected unix:PATH, not '/tmp/x'"

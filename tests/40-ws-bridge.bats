@@ -393,7 +393,8 @@ still-here"
 	assert_output --partial 'usage: ws-bridge'
 	run "$BIN/ws-bridge" -p 70000
 	assert_failure 64
-	assert_output --partial 'port: 70000: not a number from 1 to 65535'
+	assert_line --index 0 'ws-bridge: --port: 70000: not a number from 1 to 65535'
+	assert_line --index 1 --partial 'usage: ws-bridge'
 	run "$BIN/ws-bridge" --dead-after 1
 	assert_failure 64
 	run "$BIN/ws-bridge" --max-message 0
@@ -403,7 +404,7 @@ still-here"
 	assert_output --partial 'go together'
 	run "$BIN/ws-bridge" extra
 	assert_failure 64
-	assert_output --partial 'unexpected argument: extra'
+	assert_output --partial "unexpected argument 'extra'"
 }
 
 @test "missing files: exit 66; empty token: 65; port taken: 69" {
