@@ -694,6 +694,9 @@ static void start_server(void)
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		info.ssl_cert_filepath = B.opt.tls_cert;
 		info.ssl_private_key_filepath = B.opt.tls_key;
+		/* HTTP/1.1 only: our security headers and refusals are written as
+		 * HTTP/1.1 text, which an HTTP/2 stream cannot carry */
+		info.alpn = "http/1.1";
 	}
 	B.ctx = lws_create_context(&info);
 	if (B.ctx == NULL)
