@@ -223,7 +223,8 @@ async function main() {
 		// 3. one driver at a time: a second page watches, says why, takes over
 		const pb2 = await openPage(ctx, `${base}/car/b/`, 'watching');
 		const text = await pb2.locator('#conn-text').textContent();
-		const why = await pb2.locator('#joystick').getAttribute('title');
+		// the page says why its controls are off, above them (#why)
+		const why = await pb2.locator('#why').textContent();
 		ok(/watching/i.test(text) && /another browser drives/i.test(why || ''), 'a second page watches and its controls say why',
 			`"${text}" / "${why}"`);
 		const lw = b.log.length;
