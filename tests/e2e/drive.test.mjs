@@ -12,10 +12,10 @@
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { failures, freePort, ok, sleep, tested, until } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const top = path.resolve(here, '../..');
@@ -25,40 +25,7 @@ fs.mkdirSync(shots, { recursive: true });
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const STOP_BOUND_MS = 1000;	// the acceptance bound; the design gives about 300 ms
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-let failed = 0, n = 0;
 const results = {};
-
-function ok(cond, name, detail = '') {
-	n++;
-	console.log(`${cond ? 'ok' : 'not ok'} ${n} ${name}${detail ? ` # ${detail}` : ''}`);
-	if (!cond)
-		failed++;
-	return cond;
-}
-
-async function until(fn, ms, step = 20) {
-	const end = Date.now() + ms;
-	for (;;) {
-		const v = await fn();
-		if (v)
-			return v;
-		if (Date.now() > end)
-			return null;
-		await sleep(step);
-	}
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const s = net.createServer();
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => resolve(port));
-		});
-		s.on('error', reject);
-	});
-}
 
 // --- iracer-drive --sim, its sim log parsed as it comes ---
 class Drive {
@@ -379,20 +346,20 @@ async function main() {
 		ok(r.code === 0 && drive.last() === 0, 'iracer-drive ends on SIGINT with the car stopped', `status ${r.code}, last byte ${drive.last() === null ? '-' : hex(drive.last())}`);
 	}
 	fs.writeFileSync(path.join(shots, 'results.json'), JSON.stringify(results, null, 1) + '\n');
-	if (args.includes('--docs') && !failed) {
+	if (args.includes('--docs') && !failures()) {
 		// The README's screenshots are these two, made by this test.
 		fs.copyFileSync(path.join(shots, 'desktop.png'), path.join(top, 'docs/screenshot.png'));
 		fs.copyFileSync(path.join(shots, 'phone.png'), path.join(top, 'docs/screenshot-phone.png'));
 		console.log('# copied desktop.png and phone.png to docs/');
 	}
-	console.log(`1..${n}`);
+	console.log(`1..${tested()}`);
 	console.log(`# stop delays (ms): ${JSON.stringify(results)}`);
 	console.log(`# screenshots in ${shots}`);
-	process.exit(failed ? 1 : 0);
+	process.exit(failures() ? 1 : 0);
 }
 
 main().catch((e) => {
-	console.log(`not ok ${++n} the test ran to the end # ${e.stack}`);
-	console.log(`1..${n}`);
+	ok(false, "the test ran to the end", e.stack);
+	console.log(`1..${tested()}`);
 	process.exit(1);
 });

@@ -11,10 +11,10 @@
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { failures, freePort, ok, sleep, tested, until } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const top = path.resolve(here, '../..');
@@ -25,40 +25,7 @@ fs.mkdirSync(shots, { recursive: true });
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const PHONE = { viewport: { width: 375, height: 667 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-let failed = 0, n = 0;
 const figures = {};
-
-function ok(cond, name, detail = '') {
-	n++;
-	console.log(`${cond ? 'ok' : 'not ok'} ${n} ${name}${detail ? ` # ${detail}` : ''}`);
-	if (!cond)
-		failed++;
-	return cond;
-}
-
-async function until(fn, ms, step = 20) {
-	const end = Date.now() + ms;
-	for (;;) {
-		const v = await fn();
-		if (v)
-			return v;
-		if (Date.now() > end)
-			return null;
-		await sleep(step);
-	}
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const s = net.createServer();
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => resolve(port));
-		});
-		s.on('error', reject);
-	});
-}
 
 // --- iracer-drive --sim, its sim byte log parsed as it comes ---
 class Drive {
@@ -563,18 +530,18 @@ async function main() {
 	}
 	await offline();
 	fs.writeFileSync(path.join(shots, 'phone-results.json'), JSON.stringify(figures, null, 1) + '\n');
-	if (args.includes('--docs') && !failed) {
+	if (args.includes('--docs') && !failures()) {
 		for (const f of ['phone-watching.png', 'phone-link-down.png', 'phone-dropped.png'])
 			fs.copyFileSync(path.join(shots, f), path.join(top, 'docs', `screenshot-${f}`));
 		console.log('# copied the watcher, link-down and dropped screenshots to docs/');
 	}
-	console.log(`1..${n}`);
+	console.log(`1..${tested()}`);
 	console.log(`# figures: ${JSON.stringify(figures)}`);
-	process.exit(failed ? 1 : 0);
+	process.exit(failures() ? 1 : 0);
 }
 
 main().catch((e) => {
-	console.log(`not ok ${++n} the test ran to the end # ${e.stack}`);
-	console.log(`1..${n}`);
+	ok(false, "the test ran to the end", e.stack);
+	console.log(`1..${tested()}`);
 	process.exit(1);
 });

@@ -18,44 +18,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { failures, freePort, ok, sleep, tested, until } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const top = path.resolve(here, '../..');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const NGINX = process.env.NGINX || '/usr/sbin/nginx';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-let failed = 0, n = 0;
-
-function ok(cond, name, detail = '') {
-	n++;
-	console.log(`${cond ? 'ok' : 'not ok'} ${n} ${name}${detail ? ` # ${detail}` : ''}`);
-	if (!cond)
-		failed++;
-	return cond;
-}
-
-async function until(fn, ms, step = 20) {
-	const end = Date.now() + ms;
-	for (;;) {
-		const v = await fn();
-		if (v)
-			return v;
-		if (Date.now() > end)
-			return null;
-		await sleep(step);
-	}
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const s = net.createServer();
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => resolve(port));
-		});
-		s.on('error', reject);
-	});
-}
 
 // iracer-drive --sim with the sim's byte log (-v) parsed as it comes.
 async function startDrive(extra) {
@@ -269,12 +237,12 @@ async function main() {
 		await b.stop();
 		fs.rmSync(dir, { recursive: true, force: true });
 	}
-	console.log(`1..${n}`);
-	process.exit(failed ? 1 : 0);
+	console.log(`1..${tested()}`);
+	process.exit(failures() ? 1 : 0);
 }
 
 main().catch((e) => {
-	console.log(`not ok ${++n} the test ran to the end # ${e.stack}`);
-	console.log(`1..${n}`);
+	ok(false, "the test ran to the end", e.stack);
+	console.log(`1..${tested()}`);
 	process.exit(1);
 });
