@@ -9,20 +9,17 @@
 // tests/out/shots): desktop.png, phone.png (375x667), landscape.png, and more;
 // --docs copies desktop.png and phone.png to docs/ for the README.
 
-import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { failures, freePort, ok, sleep, tested, until } from './harness.mjs';
+import { failures, freePort, launchChromium, ok, sleep, tested, until } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const top = path.resolve(here, '../..');
 const args = process.argv.slice(2);
 const shots = path.resolve(args.includes('--shots') ? args[args.indexOf('--shots') + 1] : path.join(top, 'tests/out/shots'));
 fs.mkdirSync(shots, { recursive: true });
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const STOP_BOUND_MS = 1000;	// the acceptance bound; the design gives about 300 ms
 
 const results = {};
@@ -85,42 +82,6 @@ class Drive {
 		}
 		return r;
 	}
-}
-
-// --- Chromium: our own process (so the test can kill it), a fresh profile ---
-async function launchChromium() {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iracer-chromium-'));
-	const proc = spawn(CHROMIUM, [
-		'--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync',
-		`--user-data-dir=${dir}`, '--remote-debugging-port=0', 'about:blank',
-	], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-	const exited = new Promise((r) => proc.on('exit', r));
-	const wsUrl = await new Promise((resolve, reject) => {
-		let buf = '';
-		const t = setTimeout(() => reject(new Error(`chromium did not start: ${buf}`)), 30000);
-		proc.stderr.on('data', (d) => {
-			buf += d;
-			const m = buf.match(/DevTools listening on (ws:\/\/\S+)/);
-			if (m) {
-				clearTimeout(t);
-				resolve(m[1]);
-			}
-		});
-	});
-	const browser = await chromium.connectOverCDP(wsUrl);
-	return {
-		browser, proc, dir, exited,
-		async close() {
-			await browser.close().catch(() => {});
-			if (proc.exitCode === null && proc.signalCode === null) {
-				try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
-				await Promise.race([exited, sleep(5000)]);
-			}
-			try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ }
-			fs.rmSync(dir, { recursive: true, force: true });
-		},
-	};
 }
 
 const hi = (b) => b >> 4, lo = (b) => b & 15;

@@ -8,13 +8,12 @@
 // Prints TAP; exits 0 when every check passes. --docs copies the watcher and
 // "link down" screenshots to docs/.
 
-import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { failures, freePort, ok, sleep, tested, until } from './harness.mjs';
+import { failures, freePort, launchChromium, ok, sleep, tested, until } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const top = path.resolve(here, '../..');
@@ -22,7 +21,6 @@ const bin = process.env.IRACER_BIN || path.join(top, 'bin');
 const args = process.argv.slice(2);
 const shots = path.resolve(args.includes('--shots') ? args[args.indexOf('--shots') + 1] : path.join(top, 'tests/out/shots'));
 fs.mkdirSync(shots, { recursive: true });
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const PHONE = { viewport: { width: 375, height: 667 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
 
 const figures = {};
@@ -98,40 +96,6 @@ async function fakeCarSide(extra = []) {
 			proc.stdin.end();
 			proc.kill('SIGTERM');
 			await Promise.race([exited, sleep(5000)]);
-		},
-	};
-}
-
-// --- Chromium: our own process, a fresh profile ---
-async function launchChromium(extra = []) {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iracer-chromium-'));
-	const proc = spawn(CHROMIUM, [
-		'--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync',
-		`--user-data-dir=${dir}`, '--remote-debugging-port=0', ...extra, 'about:blank',
-	], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-	const exited = new Promise((r) => proc.on('exit', r));
-	const wsUrl = await new Promise((resolve, reject) => {
-		let buf = '';
-		const t = setTimeout(() => reject(new Error(`chromium did not start: ${buf}`)), 30000);
-		proc.stderr.on('data', (d) => {
-			buf += d;
-			const m = buf.match(/DevTools listening on (ws:\/\/\S+)/);
-			if (m) {
-				clearTimeout(t);
-				resolve(m[1]);
-			}
-		});
-	});
-	const browser = await chromium.connectOverCDP(wsUrl);
-	return {
-		browser,
-		async close() {
-			await browser.close().catch(() => {});
-			try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
-			await Promise.race([exited, sleep(5000)]);
-			try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ }
-			fs.rmSync(dir, { recursive: true, force: true });
 		},
 	};
 }

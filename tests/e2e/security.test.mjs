@@ -11,18 +11,16 @@
 //
 //   node security.test.mjs      (IRACER_BIN picks the programs)
 
-import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { failures, freePort, ok, sleep, tested, until } from './harness.mjs';
+import { failures, freePort, launchChromium, ok, sleep, tested, until } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const top = path.resolve(here, '../..');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const NGINX = process.env.NGINX || '/usr/sbin/nginx';
 
 // iracer-drive --sim with the sim's byte log (-v) parsed as it comes.
@@ -97,36 +95,6 @@ http {
 	return { port, proc, close: () => { try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ } } };
 }
 
-async function launchChromium(dir) {
-	const proc = spawn(CHROMIUM, [
-		'--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync',
-		'--ignore-certificate-errors',
-		'--host-resolver-rules=MAP car.test 127.0.0.1, MAP evil.example 127.0.0.1',
-		`--user-data-dir=${dir}/chromium`, '--remote-debugging-port=0', 'about:blank',
-	], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-	const wsUrl = await new Promise((resolve, reject) => {
-		let buf = '';
-		const t = setTimeout(() => reject(new Error(`chromium did not start: ${buf}`)), 30000);
-		proc.stderr.on('data', (d) => {
-			buf += d;
-			const m = buf.match(/DevTools listening on (ws:\/\/\S+)/);
-			if (m) {
-				clearTimeout(t);
-				resolve(m[1]);
-			}
-		});
-	});
-	const browser = await chromium.connectOverCDP(wsUrl);
-	return {
-		browser,
-		async close() {
-			await browser.close().catch(() => {});
-			try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ }
-		},
-	};
-}
-
 async function openPage(ctx, url, state = 'connected') {
 	const page = await ctx.newPage();
 	page.errors = [];
@@ -156,7 +124,8 @@ async function main() {
 	let nginx = null, chrome = null;
 	try {
 		nginx = await startNginx(dir, a.port, b.port);
-		chrome = await launchChromium(dir);
+		chrome = await launchChromium(['--ignore-certificate-errors',
+			'--host-resolver-rules=MAP car.test 127.0.0.1, MAP evil.example 127.0.0.1']);
 		const base = `https://car.test:${nginx.port}`;
 		const ctx = await chrome.browser.newContext({ ignoreHTTPSErrors: true });
 
