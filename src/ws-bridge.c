@@ -11,18 +11,12 @@
  */
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <libwebsockets.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "msgline.h"
-#include "outbuf.h"
 #include "policy.h"
 #include "util.h"
 #include "wsconn.h"
@@ -30,12 +24,12 @@
 #include "wshttp.h"
 #include "wskeep.h"
 #include "wsopts.h"
+#include "wsout.h"
+#include "wsupgrade.h"
+#include "wsring.h"
 #include "wssetup.h"
+#include "wssig.h"
 
-/* Messages queued per client for stdin lines; older ones are dropped. */
-#define QUEUE_LEN 64
-/* Stdout buffer: this much plus one longest line. */
-#define OUTBUF_BASE (256 * 1024)
 #define SHUTDOWN_GRACE_US (2 * LWS_US_PER_SEC)
 
 #define NOTICE_DRIVING "{\"type\":\"role\",\"ws-bridge\":\"driving\"}"
@@ -61,36 +55,16 @@ struct client {
 	int dropping;	      /* its queue overflowed since the last report */
 };
 
-/*
- * stdin lines, as one ring shared by all clients: each client keeps the
- * number of the next line it needs, so its queue costs no memory and a
- * client that lags more than QUEUE_LEN lines simply skips the oldest.
- */
-struct broadcast {
-	char *slots; /* QUEUE_LEN slots of LWS_PRE + max_message bytes */
-	size_t lens[QUEUE_LEN];
-	uint64_t head; /* number of lines ever queued */
-};
-
 struct bridge {
 	struct options opt;
 	struct lws_context *ctx;
 	struct lws_vhost *vh;
 	struct client *first, *last;
 	long nclients;
-	struct outbuf out;
-	int stdout_dead;
-	int stdout_orig_flags;
-	struct lws *stdout_watch;
-	int throttled;
-	struct broadcast bc;
-	char *inbuf; /* stdin line assembly */
-	size_t inlen;
-	int in_discard; /* skipping the rest of an over-long stdin line */
+	struct wsring ring; /* stdin lines for the clients */
 	int sigfd;
 	int stdin_fd; /* a dup, which lws closes at EOF */
 	int shutting_down;
-	int exit_code;
 	lws_sorted_usec_list_t sul_grace;
 	int grace_over;
 };
@@ -118,84 +92,17 @@ static void emit_lws_log(int level, const char *line)
 	dprintf(STDERR_FILENO, "ws-bridge: %s%s", line, n && line[n - 1] == '\n' ? "" : "\n");
 }
 
-/* ---- stdout ---------------------------------------------------------- */
-
-static void stdout_failed(void)
+/* wsout's throttle: stop or resume reading every client. */
+static void throttle_clients(int on)
 {
-	if (B.stdout_dead)
-		return;
-	/* Ctrl-C ends the whole pipeline: a reader that went first is no fault then */
-	if (!B.shutting_down || errno != EPIPE) {
-		warn("stdout");
-		B.exit_code = EX_IOERR;
-	}
-	B.stdout_dead = 1;
-	lws_cancel_service(B.ctx);
-}
-
-static void set_throttle(int on)
-{
-	if (B.throttled == on)
-		return;
-	B.throttled = on;
 	for (struct client *c = B.first; c; c = c->next)
 		lws_rx_flow_control(c->wsi, !on);
-}
-
-/* One write(2) for everything that became ready in this loop turn. */
-static void flush_stdout(void)
-{
-	if (B.stdout_dead || B.out.len == 0)
-		return;
-	int r = B.out.nonblock ? outbuf_flush(&B.out) : outbuf_drain(&B.out);
-	if (r < 0) {
-		stdout_failed();
-		return;
-	}
-	if (r > 0 && B.stdout_watch)
-		lws_callback_on_writable(B.stdout_watch);
-	/* Resume reading clients once a good part of the buffer is free. */
-	if (B.throttled && B.out.len <= B.out.cap / 2)
-		set_throttle(0);
-}
-
-/*
- * Queue one line for stdout. After each line there is always room for one
- * more of the longest kind, because we stop reading clients before that
- * room runs out; the blocking drain is a fallback that keeps lines whole.
- */
-static void emit_line(const char *text, size_t n)
-{
-	char *dst;
-
-	if (B.stdout_dead)
-		return;
-	/*
-	 * The first line of a turn asks for a writable callback on stdout:
-	 * lines queued from timers (dead clients) or at the end of a turn must
-	 * not wait for the next network event.
-	 */
-	if (B.out.len == 0 && B.stdout_watch)
-		lws_callback_on_writable(B.stdout_watch);
-	else if (B.out.len == 0)
-		lws_cancel_service(B.ctx); /* a file: the loop flushes after this turn */
-	dst = outbuf_reserve(&B.out, n + 1);
-	if (dst == NULL) {
-		if (outbuf_drain(&B.out) < 0) {
-			stdout_failed();
-			return;
-		}
-		dst = outbuf_reserve(&B.out, n + 1);
-	}
-	outbuf_commit(&B.out, msgline_from_message(dst, text, n));
-	if (outbuf_room(&B.out) < B.opt.max_message + 1)
-		set_throttle(1);
 }
 
 static void emit_configured(const char *line)
 {
 	if (line)
-		emit_line(line, strlen(line));
+		wsout_line(line, strlen(line));
 }
 
 /* ---- clients --------------------------------------------------------- */
@@ -209,8 +116,8 @@ static void tell(struct client *c, enum notice n)
 static void client_add(struct client *c, struct lws *wsi)
 {
 	c->wsi = wsi;
-	c->seq = B.bc.head;
-	c->keep_before = B.bc.head;
+	c->seq = B.ring.head;
+	c->keep_before = B.ring.head;
 	c->established = 1;
 	c->prev = B.last;
 	if (B.last)
@@ -222,7 +129,7 @@ static void client_add(struct client *c, struct lws *wsi)
 	wshttp_peer_name(wsi, c->peer, sizeof(c->peer));
 	if (B.opt.verbose)
 		warnx("%s: connected", c->peer);
-	if (B.throttled)
+	if (wsout_throttled())
 		lws_rx_flow_control(wsi, 0);
 	if (wskeep_pending(0, c->keep_before))
 		lws_callback_on_writable(wsi);
@@ -292,7 +199,7 @@ static int client_receive(struct lws *wsi, struct client *c, const char *in, siz
 		return refuse(wsi, c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too long");
 	if (first && done) { /* the usual case: straight to stdout */
 		if (c->driving)
-			emit_line(in, len);
+			wsout_line(in, len);
 		return 0;
 	}
 	if (c->msg == NULL) {
@@ -304,13 +211,8 @@ static int client_receive(struct lws *wsi, struct client *c, const char *in, siz
 	memcpy(c->msg + c->msg_len, in, len);
 	c->msg_len += len;
 	if (done && c->driving)
-		emit_line(c->msg, c->msg_len);
+		wsout_line(c->msg, c->msg_len);
 	return 0;
-}
-
-static char *slot(uint64_t seq)
-{
-	return B.bc.slots + (seq % QUEUE_LEN) * (LWS_PRE + B.opt.max_message);
 }
 
 static void report_drops(struct client *c, const char *when)
@@ -323,9 +225,10 @@ static void report_drops(struct client *c, const char *when)
 /* A new stdin line is queued: a client whose queue is full loses its oldest. */
 static void client_queue_line(struct client *c)
 {
-	if (B.bc.head - c->seq > QUEUE_LEN) {
-		c->dropped += B.bc.head - QUEUE_LEN - c->seq;
-		c->seq = B.bc.head - QUEUE_LEN;
+	uint64_t lost = wsring_catch_up(&B.ring, &c->seq);
+
+	if (lost) {
+		c->dropped += lost;
 		if (!c->dropping)
 			note("%s: slow client: dropping its oldest messages", c->peer);
 		c->dropping = 1;
@@ -333,97 +236,56 @@ static void client_queue_line(struct client *c)
 	lws_callback_on_writable(c->wsi);
 }
 
-/* Send one pending notice or stdin line; lws wants one write per callback. */
+static int client_pending(struct client *c)
+{
+	return c->notice != NOTICE_NONE || wskeep_pending(c->keep_next, c->keep_before) ||
+	       c->seq < B.ring.head;
+}
+
+/* Send the next notice, kept line or stdin line: 1 when one went, 0 none, -1 failed. */
+static int client_send_next(struct lws *wsi, struct client *c)
+{
+	unsigned char buf[LWS_PRE + sizeof(NOTICE_WATCHING)];
+	unsigned char *p;
+	size_t len;
+
+	if (c->notice != NOTICE_NONE) {
+		const char *text = c->notice == NOTICE_DRIVE ? NOTICE_DRIVING : NOTICE_WATCHING;
+		len = strlen(text);
+		p = memcpy(buf + LWS_PRE, text, len);
+		c->notice = NOTICE_NONE;
+	} else if ((p = (unsigned char *)wskeep_next(&c->keep_next, c->keep_before, &len)) ==
+		   NULL) {
+		if (c->seq >= B.ring.head)
+			return 0;
+		p = (unsigned char *)wsring_line(&B.ring, c->seq++, &len);
+	}
+	return lws_write(wsi, p, len, LWS_WRITE_TEXT) < (int)len ? -1 : 1;
+}
+
+/*
+ * Everything pending goes in one writable callback while the socket takes
+ * it: with many clients, one poll round per line per client would make the
+ * driver's echo wait behind every watcher's queue.
+ */
 static int client_writable(struct lws *wsi, struct client *c)
 {
-	const char *text = NULL;
-	char *kept;
-	size_t len = 0;
-	unsigned char buf[LWS_PRE + sizeof(NOTICE_WATCHING)];
+	int r;
 
 	if (c->closing)
 		return -1; /* the close reason (1001) was set already */
-	if (c->notice != NOTICE_NONE) {
-		text = c->notice == NOTICE_DRIVE ? NOTICE_DRIVING : NOTICE_WATCHING;
-		len = strlen(text);
-		memcpy(buf + LWS_PRE, text, len);
-		c->notice = NOTICE_NONE;
-		if (lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
-			return -1;
-	} else if ((kept = wskeep_next(&c->keep_next, c->keep_before, &len)) != NULL) {
-		if (lws_write(wsi, (unsigned char *)kept, len, LWS_WRITE_TEXT) < (int)len)
-			return -1;
-	} else if (c->seq < B.bc.head) {
-		len = B.bc.lens[c->seq % QUEUE_LEN];
-		unsigned char *p = (unsigned char *)slot(c->seq) + LWS_PRE;
-		c->seq++;
-		if (lws_write(wsi, p, len, LWS_WRITE_TEXT) < (int)len)
-			return -1;
-	}
-	if (c->notice != NOTICE_NONE || wskeep_pending(c->keep_next, c->keep_before) ||
-		c->seq < B.bc.head)
+	while ((r = client_send_next(wsi, c)) > 0 && !lws_send_pipe_choked(wsi))
+		;
+	if (r < 0)
+		return -1;
+	if (client_pending(c))
 		lws_callback_on_writable(wsi);
 	else if (c->dropping)
 		report_drops(c, "caught up");
 	return 0;
 }
 
-/* ---- upgrade checks and lws's callbacks ----------------------------- */
-
-static const char *header(struct lws *wsi, enum lws_token_indexes h, char *buf, int len)
-{
-	if (lws_hdr_total_length(wsi, h) <= 0)
-		return NULL;
-	return lws_hdr_copy(wsi, buf, len, h) > 0 ? buf : "";
-}
-
-/* ?token=..., its length taken as lws decoded it (a %00 does not end it). */
-static int token_allowed(struct lws *wsi)
-{
-	char buf[TOKEN_MAX + 8];
-	int n;
-
-	if (B.opt.pol.token == NULL)
-		return 1;
-	for (int i = 0;
-		(n = lws_hdr_copy_fragment(wsi, buf, sizeof(buf), WSI_TOKEN_HTTP_URI_ARGS, i)) >= 0;
-		i++) {
-		if (n >= 6 && strncmp(buf, "token=", 6) == 0)
-			return policy_token_ok(&B.opt.pol, buf + 6, (size_t)n - 6);
-	}
-	return 0;
-}
-
-static int reject(struct lws *wsi, unsigned code, const char *why)
-{
-	wshttp_respond(wsi, code, NULL, why, 0);
-	return 1; /* lws completes the transaction */
-}
-
-static int confirm_upgrade(struct lws *wsi)
-{
-	char uri[64], origin[256], host[256];
-	const char *h = header(wsi, WSI_TOKEN_HOST, host, sizeof(host));
-
-	if (B.opt.www && (!header(wsi, WSI_TOKEN_GET_URI, uri, sizeof(uri)) || strcmp(uri, "/ws")))
-		return reject(wsi, HTTP_STATUS_NOT_FOUND, "not the WebSocket path");
-	if (h == NULL)
-		return reject(wsi, HTTP_STATUS_BAD_REQUEST, "no Host header");
-	if (!wshttp_host_ok(wsi))
-		return reject(wsi, 421, "not this server's name");
-	if (!policy_origin_ok(&B.opt.pol, header(wsi, WSI_TOKEN_ORIGIN, origin, sizeof(origin)), h))
-		return reject(wsi, HTTP_STATUS_FORBIDDEN, "cross-origin");
-	if (!token_allowed(wsi))
-		return reject(wsi, HTTP_STATUS_FORBIDDEN, "bad token");
-	if (wsguard_pipelined(lws_get_socket_fd(wsi)))
-		return reject(wsi, HTTP_STATUS_BAD_REQUEST, "data before the upgrade");
-	if (wsguard_odd_request(lws_get_socket_fd(wsi)))
-		return reject(wsi, (unsigned)wsguard_odd_request(lws_get_socket_fd(wsi)),
-			"odd request line");
-	if (B.shutting_down || B.nclients >= B.opt.max_clients)
-		return reject(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE, "too many clients");
-	return 0;
-}
+/* ---- lws's callbacks ------------------------------------------------ */
 
 /* Connections that sent an unmasked frame (wsguard withheld it): close 1002. */
 static void close_unmasked(void)
@@ -477,7 +339,8 @@ static int callback_ws(
 	switch (reason) {
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
 		wsconn_request(wsi);
-		return confirm_upgrade(wsi);
+		return wsupgrade_check(wsi, &B.opt.pol, B.opt.www != NULL,
+			!B.shutting_down && B.nclients < B.opt.max_clients);
 	case LWS_CALLBACK_HTTP:
 		wsconn_request(wsi);
 		return wshttp_serve(wsi);
@@ -500,62 +363,23 @@ static int callback_ws(
 
 /* ---- stdin, stdout, signals (raw files in the same loop) ------------- */
 
-static void broadcast_line(const char *line, size_t n)
-{
-	if (n > B.opt.max_message) {
-		note("stdin: line of %zu bytes is over %zu, not sent", n, B.opt.max_message);
-		return;
-	}
-	memcpy(slot(B.bc.head) + LWS_PRE, line, n);
-	B.bc.lens[B.bc.head % QUEUE_LEN] = n;
-	wskeep_remember(line, n, B.bc.head);
-	B.bc.head++;
-}
-
-static void split_stdin_lines(void)
-{
-	size_t start = 0;
-	char *nl;
-
-	while ((nl = memchr(B.inbuf + start, '\n', B.inlen - start)) != NULL) {
-		size_t n = (size_t)(nl - (B.inbuf + start));
-		if (!B.in_discard) {
-			if (n > 0 && B.inbuf[start + n - 1] == '\r')
-				n--;
-			broadcast_line(B.inbuf + start, n);
-		}
-		B.in_discard = 0;
-		start = (size_t)(nl - B.inbuf) + 1;
-	}
-	memmove(B.inbuf, B.inbuf + start, B.inlen - start);
-	B.inlen -= start;
-	if (B.inlen > B.opt.max_message) { /* no newline in sight */
-		if (!B.in_discard)
-			note("stdin: line over %zu bytes, not sent", B.opt.max_message);
-		B.in_discard = 1;
-		B.inlen = 0;
-	}
-}
-
 /* Returns -1 at EOF or on an error, which closes the stdin watch. */
 static int read_stdin(void)
 {
-	uint64_t before = B.bc.head;
-	ssize_t r = read(B.stdin_fd, B.inbuf + B.inlen, B.opt.max_message + 2 - B.inlen);
+	uint64_t before = B.ring.head;
+	size_t room;
+	char *dst = wsring_space(&B.ring, &room);
+	ssize_t r = read(B.stdin_fd, dst, room);
 
 	if (r < 0 && (errno == EINTR || errno == EAGAIN))
 		return 0;
 	if (r < 0)
 		warn("stdin");
-	if (r <= 0) {
-		if (B.inlen > 0 && !B.in_discard)
-			broadcast_line(B.inbuf, B.inlen);
-		B.inlen = 0;
-	} else {
-		B.inlen += (size_t)r;
-		split_stdin_lines();
-	}
-	if (B.bc.head != before)
+	if (r <= 0)
+		wsring_eof(&B.ring);
+	else
+		wsring_fed(&B.ring, (size_t)r);
+	if (B.ring.head != before)
 		for (struct client *c = B.first; c; c = c->next)
 			client_queue_line(c);
 	return r <= 0 ? -1 : 0;
@@ -564,6 +388,7 @@ static int read_stdin(void)
 static void start_shutdown(void)
 {
 	B.shutting_down = 1;
+	wsout_ending();
 	for (struct client *c = B.first; c; c = c->next) {
 		c->closing = 1;
 		lws_close_reason(c->wsi, LWS_CLOSE_STATUS_GOINGAWAY,
@@ -580,9 +405,7 @@ static void grace_over(lws_sorted_usec_list_t *sul)
 
 static int read_signal(void)
 {
-	struct signalfd_siginfo si;
-
-	if (read(B.sigfd, &si, sizeof(si)) != sizeof(si))
+	if (!wssig_read(B.sigfd))
 		return 0;
 	if (B.shutting_down) {
 		B.grace_over = 1; /* a second signal: do not wait */
@@ -611,17 +434,11 @@ static int callback_stdio(
 			return read_signal();
 		break;
 	case LWS_CALLBACK_RAW_WRITEABLE_FILE:
-		flush_stdout();
+		wsout_flush();
 		break;
 	case LWS_CALLBACK_RAW_CLOSE_FILE:
-		if (role == ROLE_STDOUT) {
-			/* poll said the reader is gone: POLLERR/POLLHUP */
-			B.stdout_watch = NULL;
-			if (!B.stdout_dead && !B.shutting_down) {
-				errno = EPIPE;
-				stdout_failed();
-			}
-		}
+		if (role == ROLE_STDOUT) /* poll said the reader is gone: POLLERR/POLLHUP */
+			wsout_watch_closed(B.shutting_down);
 		break;
 	default:
 		break;
@@ -713,24 +530,9 @@ static void say_listening(const char *shown)
 		B.opt.tls_cert ? "https" : "http", shown, B.opt.port);
 }
 
-/* Non-blocking stdout (only pipes and sockets) so a slow reader never stalls the loop. */
-static void setup_stdout(void)
-{
-	struct stat st;
-	int nonblock = 0;
-	size_t cap = OUTBUF_BASE + B.opt.max_message + 1;
-
-	B.stdout_orig_flags = -1;
-	if (fstat(STDOUT_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
-		B.stdout_orig_flags = fcntl(STDOUT_FILENO, F_GETFL);
-		nonblock = set_nonblock(STDOUT_FILENO, 1) == 0;
-	}
-	if (outbuf_init(&B.out, STDOUT_FILENO, cap, nonblock) < 0)
-		err(EX_OSERR, "malloc");
-}
-
 static void watch_stdio(void)
 {
+	struct lws *watch = NULL;
 	int fd;
 
 	/* Dups, so that lws closing them never frees fd 0 or 1 for a socket. */
@@ -744,43 +546,28 @@ static void watch_stdio(void)
 	 * /dev/null is always ready, which would spin the loop. Those are
 	 * written with blocking writes at the end of each turn instead.
 	 */
-	if (B.out.nonblock) {
+	if (wsout_nonblock()) {
 		fd = dup(STDOUT_FILENO);
 		if (fd < 0)
 			err(EX_IOERR, "stdout");
-		B.stdout_watch = watch_fd(fd, ROLE_STDOUT);
-		if (B.stdout_watch == NULL)
+		watch = watch_fd(fd, ROLE_STDOUT);
+		if (watch == NULL)
 			errx(EX_OSERR, "cannot watch stdout");
 	}
+	wsout_start(B.ctx, watch);
 	if (watch_fd(B.sigfd, ROLE_SIGNAL) == NULL)
 		errx(EX_OSERR, "cannot watch signals");
 }
 
-static void setup_signals(void)
-{
-	sigset_t set;
-
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP); /* the terminal went away: end like SIGTERM */
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		err(EX_OSERR, "sigprocmask");
-	B.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (B.sigfd < 0)
-		err(EX_OSERR, "signalfd");
-}
-
 static void run(void)
 {
-	while (!B.stdout_dead) {
+	while (!wsout_dead()) {
 		if (B.shutting_down && (B.nclients == 0 || B.grace_over))
 			break;
 		if (lws_service(B.ctx, 0) < 0)
 			break;
 		close_unmasked();
-		flush_stdout();
+		wsout_flush();
 	}
 }
 
@@ -789,15 +576,11 @@ static void finish(void)
 	lws_sul_cancel(&B.sul_grace);
 	/* Clients still there get their CLOSED callback (and on-close line) here. */
 	B.shutting_down = 1;
+	wsout_ending();
 	lws_context_destroy(B.ctx);
 	wsconn_free();
-	if (!B.stdout_dead && B.out.len && outbuf_drain(&B.out) < 0)
-		stdout_failed();
-	if (B.stdout_orig_flags != -1)
-		fcntl(STDOUT_FILENO, F_SETFL, B.stdout_orig_flags);
-	outbuf_free(&B.out);
-	free(B.bc.slots);
-	free(B.inbuf);
+	wsout_finish();
+	wsring_free(&B.ring);
 	wskeep_free();
 }
 
@@ -812,11 +595,9 @@ int main(int argc, char **argv)
 	lws_set_log_level(B.opt.verbose ? LLL_ERR | LLL_WARN : 0, emit_lws_log);
 	shown = B.opt.addr;
 	check_setup();
-	setup_signals();
-	setup_stdout();
-	B.bc.slots = calloc(QUEUE_LEN, LWS_PRE + B.opt.max_message);
-	B.inbuf = malloc(B.opt.max_message + 2);
-	if (B.bc.slots == NULL || B.inbuf == NULL ||
+	B.sigfd = wssig_setup();
+	wsout_init(B.opt.max_message, throttle_clients);
+	if (wsring_init(&B.ring, B.opt.max_message, LWS_PRE, B.opt.quiet) < 0 ||
 		wskeep_init(B.opt.keep_types, B.opt.nkeep, B.opt.max_message, LWS_PRE) < 0)
 		err(EX_OSERR, "malloc");
 	start_server();
@@ -824,5 +605,5 @@ int main(int argc, char **argv)
 	say_listening(shown);
 	run();
 	finish();
-	return B.exit_code;
+	return wsout_failed() ? EX_IOERR : 0;
 }
