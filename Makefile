@@ -60,7 +60,7 @@ BATS = tools/run-bats
 # keep object files between builds (they are intermediate in the pattern chain)
 .SECONDARY:
 
-all: $(addprefix $(OUT)/,$(PROGS)) $(OUT)/test-policy
+all: $(addprefix $(OUT)/,$(PROGS)) $(OUT)/test-policy $(OUT)/test-wsring
 
 # Unit tests of the pure modules (tests/unit/test-NAME.c), run from bats.
 $(OUT)/test-%: tests/unit/test-%.c $(OBJ)/libiracer.a
