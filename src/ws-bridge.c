@@ -29,6 +29,7 @@
 #include "wsring.h"
 #include "wssetup.h"
 #include "wssig.h"
+#include "wstarpit.h"
 
 #define SHUTDOWN_GRACE_US (2 * LWS_US_PER_SEC)
 
@@ -476,20 +477,27 @@ static void check_setup(void)
 	wssetup_check_bind(B.opt.addr, B.opt.port);
 }
 
-/* lws's table of descriptors, and ours, for every client and unfinished connection. */
-static int fd_room(void)
+/*
+ * lws's table of descriptors, and ours, for every client and unfinished
+ * connection, and for the refused ones held (wstarpit.h): those get what
+ * ulimit -n leaves, up to WSTARPIT_MAX.
+ */
+static int fd_room(int *hold)
 {
-	long want = B.opt.max_clients + WSCONN_MAX_PENDING + 64, got = wssetup_fd_room(want);
+	long base = B.opt.max_clients + WSCONN_MAX_PENDING + 64;
+	long got = wssetup_fd_room(base + WSTARPIT_MAX);
 
-	if (got < want)
+	if (got < base)
 		note("only %ld file descriptors (ulimit -n): fewer clients fit", got);
-	return (int)want;
+	*hold = got >= base + WSTARPIT_MAX ? WSTARPIT_MAX : got > base ? (int)(got - base) : 0;
+	return (int)(base + *hold);
 }
 
 static void start_server(void)
 {
 	static lws_retry_bo_t retry;
 	struct lws_context_creation_info info;
+	int hold;
 
 	memset(&info, 0, sizeof(info));
 	info.port = B.opt.port;
@@ -502,7 +510,7 @@ static void start_server(void)
 	retry.secs_since_valid_ping = 1;
 	retry.secs_since_valid_hangup = (uint16_t)B.opt.dead_after;
 	info.retry_and_idle_policy = &retry;
-	info.fd_limit_per_thread = (unsigned)fd_room();
+	info.fd_limit_per_thread = (unsigned)fd_room(&hold);
 	/* lws's own deadlines, as a second line behind wsconn's */
 	info.timeout_secs = (unsigned)B.opt.handshake_secs;
 	info.timeout_secs_ah_idle = (unsigned)B.opt.handshake_secs;
@@ -519,8 +527,10 @@ static void start_server(void)
 	if (B.ctx == NULL)
 		errx(EX_UNAVAILABLE, "cannot listen on %s port %d", B.opt.addr, B.opt.port);
 	B.vh = lws_get_vhost_by_name(B.ctx, "default");
-	if (B.vh == NULL || wsconn_init(B.ctx, (int)info.fd_limit_per_thread + 64,
-				    B.opt.handshake_secs * 1000) < 0)
+	if (B.vh == NULL ||
+		wsconn_init(B.ctx, (int)info.fd_limit_per_thread + 64,
+			B.opt.handshake_secs * 1000) < 0 ||
+		wstarpit_init(B.ctx, hold, (lws_usec_t)B.opt.handshake_secs * LWS_US_PER_SEC) < 0)
 		errx(EX_OSERR, "cannot set up the server");
 }
 
@@ -577,6 +587,7 @@ static void finish(void)
 	/* Clients still there get their CLOSED callback (and on-close line) here. */
 	B.shutting_down = 1;
 	wsout_ending();
+	wstarpit_free(); /* its timer lives in the context */
 	lws_context_destroy(B.ctx);
 	wsconn_free();
 	wsout_finish();

@@ -8,6 +8,7 @@
 
 #include "policy.h"
 #include "wsguard.h"
+#include "wstarpit.h"
 
 struct conn {
 	struct lws *wsi; /* NULL: free */
@@ -73,9 +74,10 @@ static void settle(struct conn *c)
 }
 
 /*
- * Counted (or refused) before lws spends anything on it. A refused client
- * may try again at once; the accept queue is first come, first served, so
- * a flood of retries from one address delays others by a loop turn only.
+ * Counted (or refused) before lws spends anything on it. A client refused
+ * because its address has too many unfinished connections is held open
+ * until the deadline (wstarpit.h), so that it cannot retry at once: a flood
+ * of retries would otherwise keep the loop busy accepting and closing.
  */
 int wsconn_filter(int fd)
 {
@@ -87,8 +89,10 @@ int wsconn_filter(int fd)
 	c = &conns[fd];
 	settle(c); /* the fd is new again: whatever held it before has ended */
 	c->wsi = NULL;
-	if (!peers_admit(&peers, &k))
+	if (!peers_admit(&peers, &k)) {
+		wstarpit_hold(fd);
 		return 1;
+	}
 	c->peer = k;
 	c->pending = 1;
 	return 0;

@@ -212,6 +212,23 @@ print('closed' if data == b'' else data, round(time.monotonic() - t))"
 	assert_output 'closed 1'
 }
 
+@test "lock-out: a connection over its address's limit is held until the deadline, not closed at once" {
+	start_bridge --handshake-timeout 1
+	run "$PY" -c "
+import socket, time
+held = [socket.create_connection(('127.0.0.1', $PORT), source_address=('127.0.0.2', 0)) for _ in range(64)]
+time.sleep(0.3)   # all 64 counted as unfinished
+s = socket.create_connection(('127.0.0.1', $PORT), source_address=('127.0.0.2', 0)); s.settimeout(10)
+t = time.monotonic(); data = s.recv(100)
+print('closed' if data == b'' else data, round(time.monotonic() - t, 1) >= 0.5)
+ok = socket.create_connection(('127.0.0.1', $PORT)); ok.settimeout(5)
+ok.sendall(b'GET / HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\n\\r\\n')
+print(ok.recv(12))"
+	assert_line --index 0 'closed True'
+	# another address is not held: it is answered at once
+	assert_line --index 1 "b'HTTP/1.1 404'"
+}
+
 @test "lock-out: 1500 idle sockets from 127.0.0.2 (reopened when closed); 127.0.0.1 gets its 101 within 1 s for 30 s" {
 	ulimit -n 8192 || skip "cannot raise ulimit -n"
 	start_bridge
