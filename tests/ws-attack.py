@@ -19,6 +19,7 @@ timed-upgrade: N upgrades, one every SECS; prints the slowest time to 101
 import base64
 import os
 import selectors
+import signal
 import socket
 import struct
 import sys
@@ -164,6 +165,12 @@ def flood(args):
         opened += 1
         sel.register(s, selectors.EVENT_READ)
 
+    # SIGTERM ends it early, with the count (bench/lockout reports the rate)
+    def on_term(*_):
+        out(f"opened {opened}")
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, on_term)
     for _ in range(n):
         open_one()
     end = time.monotonic() + secs
