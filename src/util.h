@@ -61,6 +61,9 @@ void program_start(void);
  */
 void block_stop_signals(void (*handler)(int), sigset_t *wait);
 
+/* Those signals as a set (for a signalfd, as ws-bridge takes them). */
+void stop_signal_set(sigset_t *set);
+
 /* Whether sig asks to suspend (SIGTSTP) rather than to end. */
 int is_suspend_signal(int sig);
 

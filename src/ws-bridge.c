@@ -406,8 +406,14 @@ static void grace_over(lws_sorted_usec_list_t *sul)
 
 static int read_signal(void)
 {
-	if (!wssig_read(B.sigfd))
+	int sig = wssig_read(B.sigfd);
+
+	if (sig == 0 || sig == SIGCONT)
 		return 0;
+	if (is_suspend_signal(sig)) { /* Ctrl-Z: suspend, as without the signalfd */
+		suspend_self();
+		return 0;
+	}
 	if (B.shutting_down) {
 		B.grace_over = 1; /* a second signal: do not wait */
 		return 0;

@@ -14,10 +14,7 @@ int wssig_setup(void)
 	int fd;
 
 	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP); /* the terminal went away: end like SIGTERM */
+	stop_signal_set(&set); /* the same signals as every program's (util.h) */
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		err(EX_OSERR, "sigprocmask");
 	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -30,5 +27,5 @@ int wssig_read(int fd)
 {
 	struct signalfd_siginfo si;
 
-	return read(fd, &si, sizeof(si)) == sizeof(si);
+	return read(fd, &si, sizeof(si)) == sizeof(si) ? (int)si.ssi_signo : 0;
 }

@@ -1,7 +1,8 @@
 /*
- * ws-bridge's signals: SIGINT, SIGTERM and SIGHUP (the terminal went away)
- * arrive on a signalfd that lws watches in its loop, so shutdown runs there
- * and not in a handler; SIGPIPE is ignored (write errors say EPIPE).
+ * ws-bridge's signals: every program's stop signals (util.h: INT TERM HUP
+ * QUIT USR1 USR2 ALRM, and TSTP and CONT) arrive on a signalfd that lws
+ * watches in its loop, so shutdown runs there and not in a handler; SIGPIPE
+ * is ignored (write errors say EPIPE).
  */
 #ifndef IRACER_WSSIG_H
 #define IRACER_WSSIG_H
@@ -9,7 +10,7 @@
 /* Block the signals and return the signalfd; exits on failure. */
 int wssig_setup(void);
 
-/* The fd is readable: 1 when a signal was taken from it, else 0. */
+/* The fd is readable: the signal taken from it, or 0. */
 int wssig_read(int fd);
 
 #endif

@@ -293,17 +293,36 @@ print(ok.recv(12))"
 	refute_output --partial 'cannot listen'
 }
 
-@test "SIGHUP ends ws-bridge like SIGTERM: 1001 to clients, on-close lines, exit 0" {
+@test "SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM end ws-bridge like SIGTERM: 1001 to clients, on-close lines, exit 0" {
+	local sig
+	for sig in HUP QUIT USR1 USR2 ALRM; do
+		rm -f in out err a.txt
+		exec 7>&-
+		start_bridge --on-close bye
+		bg "$PY" "$CLIENT" "$URL" send:x wait-close >a.txt 2>&1
+		wait_until 5 grep -q x out
+		kill -"$sig" "$WSB"
+		wait_exit "$WSB" 10 || fail "SIG$sig: ws-bridge did not end"
+		wait "$WSB" || fail "SIG$sig: exit status $?"
+		wait_until 5 grep -q closed a.txt
+		grep -qx 'closed 1001' a.txt || fail "SIG$sig: $(cat a.txt)"
+		run cat out
+		assert_output $'x\nbye'
+	done
+}
+
+@test "SIGTSTP suspends ws-bridge (nothing ends) and SIGCONT resumes it" {
 	start_bridge --on-close bye
-	bg "$PY" "$CLIENT" "$URL" send:x wait-close >a.txt 2>&1
-	wait_until 5 grep -q x out
-	kill -HUP "$WSB"
-	run wait_exit "$WSB" 10
-	wait "$WSB" || fail "exit status $?"
-	wait_until 5 grep -q closed a.txt
-	grep -qx 'closed 1001' a.txt
+	kill -TSTP "$WSB"
+	wait_until 5 grep -q '^State:.*T' "/proc/$WSB/status"
+	kill -CONT "$WSB"
+	run "$PY" "$CLIENT" "$URL" send:after
+	assert_success
+	# the client's own close gives the one on-close line; ws-bridge goes on
+	wait_until 5 grep -qx bye out
 	run cat out
-	assert_output $'x\nbye'
+	assert_output $'after\nbye'
+	kill -0 "$WSB"
 }
 
 @test "lws's own lines only with -v: requests with 5 KB of headers print nothing" {
