@@ -13,6 +13,7 @@ import { attachGamepad } from './gamepad.js';
 import { connect, keepToken, socketUrl } from './socket.js';
 import { createMap } from './map.js';
 import { createRecorder } from './record.js';
+import { echoOf, kindOf, untyped } from './report.js';
 
 const PULSE_MS = 400;	// a keyboard or screen reader "click" on a drive button
 const TICK_MS = 250;	// ages and the retry countdown
@@ -49,10 +50,7 @@ function send(text) {
 	if (!socket || !socket.send(text))
 		return false;
 	if (text !== lastSent) {
-		const m = JSON.parse(text);
-		// the echo names the byte as iracer-cmd does: steer-left is "left N"
-		const command = m.command === 'stop' ? 'stop' : `${m.command.replace(/^steer-/, '')} ${m.speed}`;
-		pending = { command, t0: now() };
+		pending = { command: echoOf(JSON.parse(text)), t0: now() };
 	}
 	lastSent = text;
 	return true;
@@ -280,9 +278,7 @@ function render() {
 }
 setInterval(render, TICK_MS);
 
-// One line from the car side. Typed lines ({"type":"link"|"echo"|"telemetry"|"role"})
-// and the older untyped ones: {"link":"up"}, an echo {"t":..,"byte":"0x18","command":"forward 8"},
-// telemetry (x, y, heading), ws-bridge's {"ws-bridge":"driving"}.
+// One line from the car side, by its type (report.js, iracer(7)).
 function showReport(line) {
 	let m;
 	try {
@@ -290,11 +286,10 @@ function showReport(line) {
 	} catch {
 		return;
 	}
-	if (!m || typeof m !== 'object')
-		return;
-	recorder.report(m);
-	const type = typeof m.type === 'string' ? m.type : null;
-	if (m['ws-bridge'] === 'driving' || m['ws-bridge'] === 'watching') {
+	const kind = kindOf(m);
+	if (kind === 'record' || kind === 'route')
+		recorder.report(m);
+	if (kind === 'role') {
 		const was = state.role;
 		state.role = m['ws-bridge'];
 		if (was === 'watching' && state.role === 'driving') {
@@ -302,24 +297,24 @@ function showReport(line) {
 			buzz(BUZZ_TURN_MS);
 		}
 	}
-	if ((type === 'link' || !type) && (m.link === 'up' || m.link === 'down')) {
+	if (kind === 'link') {
 		state.link = m.link;
 		state.linkWhy = m.link === 'down' && typeof m.reason === 'string' ? m.reason : '';
 	}
-	const telemetry = Number.isFinite(m.x) && Number.isFinite(m.y);
-	if (typeof m.byte === 'string') {
+	// a telemetry line caused by a received byte names it too
+	if ((kind === 'echo' || kind === 'telemetry') && typeof m.byte === 'string') {
 		// An old-style echo means the byte went out: the link is up (a page
 		// opened late missed {"link":"up"}). Typed pipelines say so themselves.
-		if (!type && !telemetry && state.link === 'unknown')
+		if (kind === 'echo' && untyped(m) && state.link === 'unknown')
 			state.link = 'up';
 		state.got = `${m.byte}${m.command ? ' ' + m.command : ''}`;
 		state.gotAt = now();
-		if (!telemetry && pending && m.command === pending.command) {
+		if (kind === 'echo' && pending && m.command === pending.command) {
 			state.rtt = now() - pending.t0;
 			pending = null;
 		}
 	}
-	if (telemetry) {
+	if (kind === 'telemetry') {
 		if (!state.telemetry) {
 			state.telemetry = true;
 			delete $('map').dataset.empty;

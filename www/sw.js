@@ -3,10 +3,11 @@
 // is used as soon as the server has it; the cache is only the fallback.
 // Browsers run it in a secure context only: https (ws-bridge --tls-cert) or localhost.
 
-const CACHE = 'iracer-1';
+const CACHE = 'iracer-2';
 const FILES = [
 	'./', 'index.html', 'style.css', 'app.js', 'drive.js', 'joystick.js', 'keys.js', 'gamepad.js',
-	'socket.js', 'map.js', 'manifest.webmanifest', 'icon.svg', 'icon-192.png', 'icon-512.png',
+	'socket.js', 'map.js', 'record.js', 'record.css', 'report.js', 'manifest.webmanifest', 'icon.svg',
+	'icon-192.png', 'icon-512.png',
 ];
 const NETWORK_MS = 3000;	// a network that hangs is no network
 

@@ -83,3 +83,46 @@ test('socket URL: /ws beside the page, wss for https, the token passed on', () =
 	assert.equal(socketUrl(loc('https://car.local/?token=a%20b&x=1')), 'wss://car.local/ws?token=a+b');
 	assert.equal(socketUrl(loc('http://10.0.0.2:8080/index.html?token=s3cret#x')), 'ws://10.0.0.2:8080/ws?token=s3cret');
 });
+
+const { kindOf, untyped, echoOf } = await load('report.js');
+
+test('back channel: a line is what its "type" says, and only with the keys that type needs', () => {
+	const cases = [
+		[{ type: 'link', link: 'up' }, 'link'],
+		[{ type: 'link', link: 'down', reason: 'no route' }, 'link'],
+		[{ type: 'echo', t: 1.2, byte: '0x1c', command: 'forward 12' }, 'echo'],
+		[{ type: 'telemetry', t: 2.5, x: 0.75, y: 0, heading: 0, speed: 0.6 }, 'telemetry'],
+		[{ type: 'telemetry', t: 2.5, byte: '0x18', command: 'forward 8', x: 0, y: 0 }, 'telemetry'],
+		[{ type: 'role', 'ws-bridge': 'driving' }, 'role'],
+		[{ type: 'record', state: 'on' }, 'record'],
+		[{ type: 'route', name: 'r', part: 1, parts: 1, text: '' }, 'route'],
+		// a type we do not know is ignored, whatever keys it carries
+		[{ type: 'nonsense', x: 1, y: 2, byte: '0x18', link: 'up', 'ws-bridge': 'driving' }, null],
+		[{ type: 'toString', link: 'up' }, null],
+		[{ type: 7, link: 'up' }, null],
+		[{ type: null, byte: '0x18' }, null],
+		// a known type without what it needs
+		[{ type: 'link', link: 'sideways' }, null],
+		[{ type: 'echo', command: 'forward 8' }, null],
+		[{ type: 'telemetry', x: 'a', y: 0 }, null],
+		[{ type: 'role', 'ws-bridge': 'boss' }, null],
+		// the keys of one type under another do not count
+		[{ type: 'echo', link: 'up', byte: '0x00' }, 'echo'],
+		// untyped old lines, by their keys (iracer(7) allows it)
+		[{ link: 'up' }, 'link'],
+		[{ 'ws-bridge': 'watching' }, 'role'],
+		[{ t: 1, byte: '0x18', command: 'forward 8' }, 'echo'],
+		[{ t: 1, x: 0, y: 0, heading: 0 }, 'telemetry'],
+		[{ hello: 1 }, null], [[], null], [null, null], ['link', null], [7, null],
+	];
+	for (const [m, want] of cases)
+		assert.equal(kindOf(m), want, JSON.stringify(m));
+	assert.equal(untyped({ link: 'up' }), true);
+	assert.equal(untyped({ type: 'link', link: 'up' }), false);
+});
+
+test('the round trip waits for the echo of what was sent: steer-left comes back as "steer-left N"', () => {
+	assert.equal(echoOf({ command: 'steer-left', speed: 4 }), 'steer-left 4');
+	assert.equal(echoOf({ command: 'forward-right', speed: 12 }), 'forward-right 12');
+	assert.equal(echoOf({ command: 'stop' }), 'stop');
+});
