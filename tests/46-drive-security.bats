@@ -8,29 +8,11 @@ bats_require_minimum_version 1.5.0
 
 DRIVE="$TOP/scripts/iracer-drive"
 
-# As in 60-drive.bats: iracer-drive ARGS... in its own session, on a free port.
-start_drive() {
-	PORT=$(free_port)
-	IRACER_BIN="$BIN" TMPDIR="$BATS_TEST_TMPDIR" "$PY" -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.setsid()
-os.execv(sys.argv[1], sys.argv[1:])' "$DRIVE" -p "$PORT" "$@" >drive.out 2>drive.err &
-	DRIVE_PID=$!
-	BG_PIDS+=("$DRIVE_PID")
-	wait_until 10 grep -q "^https\?://127.0.0.1:$PORT/" drive.out || {
-		cat drive.err >&2
-		return 1
-	}
-	URL="ws://127.0.0.1:$PORT/ws"
-}
-
-stop_drive() {
-	kill -INT "$DRIVE_PID"
-	wait_exit "$DRIVE_PID" 10
-}
-
-ws() {
-	"$PY" "$TOP/tests/ws-client.py" --drive "$@"
+# start_drive, stop_drive and ws are in helper.bash; iracer-drive's private
+# directory is made in the test's own.
+setup() {
+	common_setup
+	DRIVE_TMPDIR=$BATS_TEST_TMPDIR
 }
 
 # Every process of the run: its argv and environment must not hold $1.

@@ -16,36 +16,7 @@ body() {
 	grep -v '^#' "$1"
 }
 
-# Start a command in its own session with SIGINT at its default (bats starts
-# background jobs with it ignored), like a terminal would.
-bg_session() {
-	"$PY" -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.setsid()
-os.execv(sys.argv[1], sys.argv[1:])' "$@" &
-	BG_PID=$!
-	BG_PIDS+=("$BG_PID")
-}
-
-start_drive() {
-	PORT=$(free_port)
-	IRACER_BIN="$BIN" bg_session "$DRIVE" -p "$PORT" "$@" >drive.out 2>drive.err
-	DRIVE_PID=$BG_PID
-	wait_until 10 grep -q "^http://127.0.0.1:$PORT/" drive.out || {
-		cat drive.err >&2
-		return 1
-	}
-	URL="ws://127.0.0.1:$PORT/ws"
-}
-
-stop_drive() {
-	kill -INT "$DRIVE_PID"
-	wait_exit "$DRIVE_PID" 15
-	if grep -E -q 'Sanitizer|runtime error:' drive.err; then
-		cat drive.err >&2
-		return 1
-	fi
-}
+# bg_session, start_drive and stop_drive are in helper.bash.
 
 # "x y heading" from an iracer-sim summary line on stdin (the last one).
 pose() {
