@@ -226,7 +226,7 @@ EOF2
 
 @test "iracer-drive --sim --record: a drive from the page becomes a route that ends where the car did" {
 	start_drive --sim --record F
-	"$PY" "$TOP/tests/ws-script.py" "$URL" --read 0.3 \
+	ws --steps --read 0.3 "$URL" \
 		'1.0={"command":"forward","speed":12}' '1.0={"command":"forward-left","speed":12}' \
 		'0.5={"command":"stop"}' '0.5={"command":"backward","speed":10}' '0.3={"command":"stop"}' >/dev/null
 	stop_drive
@@ -253,7 +253,7 @@ EOF2
 
 @test "iracer-drive: the page asks for a recording and gets the route back on the back channel" {
 	start_drive --sim
-	"$PY" "$TOP/tests/ws-script.py" "$URL" --read 0.5 '0.2={"command":"record","action":"start"}' \
+	ws --steps --read 0.5 "$URL" '0.2={"command":"record","action":"start"}' \
 		'0.5={"command":"forward","speed":9}' '0.2={"command":"stop"}' \
 		'0.1={"command":"record","action":"stop"}' >got.txt
 	stop_drive
