@@ -6,10 +6,8 @@ usage: ws-attack.py upgrade [--host H] [--origin O] [--proto P] [--pipeline] URL
        ws-attack.py timed-upgrade --count N --every SECS URL
 
 upgrade: a WebSocket upgrade with exactly these headers; prints "status CODE"
-  (and exits 2) or "open", then runs the actions:
-    send:TEXT      a masked text frame
-    unmasked:TEXT  an unmasked text frame (RFC 6455 forbids it)
-    wait-close     print "closed CODE" when the server closes (or "eof")
+  (and exits 2) or "open", then runs the actions of tests/wsraw.py
+  (send:TEXT, unmasked:TEXT, wait-close, sleep:SECS...).
   --pipeline sends a masked frame in the same packet as the request.
 flood: N idle TCP connections from ADDR, each reopened when closed, for S
   seconds; prints "opened N" at the end (how many connects it made).
@@ -23,7 +21,8 @@ import sys
 import time
 import urllib.parse
 
-from wsraw import frame, out, read_close, read_status, request
+import wsraw
+from wsraw import frame, out, read_status, request
 
 TIMEOUT = 10
 
@@ -38,32 +37,12 @@ def upgrade(args):
         else:
             opts[args[0]] = args[1]
             args = args[2:]
-    u = urllib.parse.urlsplit(args[0])
-    sock = socket.create_connection((u.hostname, u.port), timeout=TIMEOUT)
-    req = request(u, host=opts["--host"], origin=opts["--origin"], proto=opts["--proto"])
-    if pipeline:
-        req += frame(1, b"pipelined")
-    sock.sendall(req)
-    status = read_status(sock)
-    if status != 101:
-        out(f"status {status}")
+    first = frame(1, b"pipelined") if pipeline else b""
+    sock = wsraw.upgrade(args[0], TIMEOUT, first,
+                         host=opts["--host"], origin=opts["--origin"], proto=opts["--proto"])
+    if sock is None:
         return 2
-    out("open")
-    for act in args[1:]:
-        name, _, rest = act.partition(":")
-        if name == "send":
-            sock.sendall(frame(1, rest.encode()))
-        elif name == "unmasked":
-            sock.sendall(frame(1, rest.encode(), masked=False))
-        elif name == "wait-close":
-            code = read_close(sock, TIMEOUT)
-            out(f"closed {'eof' if code is None else code}")
-        elif name == "sleep":
-            time.sleep(float(rest))
-        else:
-            raise SystemExit(f"ws-attack.py: unknown action {act}")
-    sock.close()
-    return 0
+    return wsraw.run_actions(sock, args[1:], TIMEOUT)
 
 
 def flood(args):

@@ -38,11 +38,11 @@ import ssl
 import struct
 import sys
 import time
-import urllib.parse
 
 import websockets
 
-from wsraw import frame, out, read_close, read_status, request
+import wsraw
+from wsraw import out
 
 TIMEOUT = 15
 
@@ -198,40 +198,10 @@ async def run_drive(a):
 # ---- raw socket client, for what a well-behaved library will not send ----
 
 def run_raw(args):
-    u = urllib.parse.urlsplit(args.url)
-    sock = socket.create_connection((u.hostname, u.port), timeout=TIMEOUT)
-    sock.sendall(request(u, origin=args.origin))
-    status = read_status(sock)
-    if status == 0:
-        raise SystemExit("ws-client.py: connection closed during handshake")
-    if status != 101:
-        out(f"status {status}")
+    sock = wsraw.upgrade(args.url, TIMEOUT, origin=args.origin)
+    if sock is None:
         return 2
-    out("open")
-    for act in args.actions:
-        name, _, rest = act.partition(":")
-        if name == "send":
-            sock.sendall(frame(1, expand(rest, 1).encode()))
-        elif name == "badutf8":
-            sock.sendall(frame(1, b"ok \xff\xfe bad"))
-        elif name == "binary":
-            sock.sendall(frame(2, expand(rest, 1).encode()))
-        elif name == "wait-close":
-            out(f"closed {read_close(sock, TIMEOUT)}")
-        elif name == "reset":
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            sock.close()
-            out("reset")
-            return 0
-        elif name == "silent":
-            out("silent")
-            time.sleep(3600)
-        elif name == "sleep":
-            time.sleep(float(rest))
-        else:
-            raise SystemExit(f"ws-client.py: unknown raw action {act}")
-    sock.close()
-    return 0
+    return wsraw.run_actions(sock, args.actions, TIMEOUT, lambda t: expand(t, 1))
 
 
 def main():

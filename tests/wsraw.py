@@ -1,13 +1,24 @@
 """WebSocket over a raw socket, for what a well-behaved library never sends.
 
 Shared by tests/ws-client.py (--raw) and tests/ws-attack.py: frames built by
-hand, the upgrade request with exactly the headers asked for, and the reading
-of the status line and of a close frame.
+hand, the upgrade request with exactly the headers asked for, and the actions
+run over the connection:
+  send:TEXT      a masked text frame
+  binary:TEXT    a masked binary frame
+  unmasked:TEXT  an unmasked text frame (RFC 6455 forbids it)
+  badutf8        a text frame that is not UTF-8
+  wait-close     print "closed CODE" when the server closes (or "closed eof")
+  reset          drop the TCP connection with a reset (RST)
+  silent         stop reading; sleep until killed
+  sleep:SECS     pause
 """
 import base64
 import os
+import socket
 import struct
 import sys
+import time
+import urllib.parse
 
 
 def out(line):
@@ -84,3 +95,45 @@ def read_close(sock, timeout):
             payload, data = data[off:off + n], data[off + n:]
             if op == 8:
                 return struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1005
+
+
+def upgrade(url, timeout, first=b"", **headers):
+    """A connection upgraded with request(**headers), first sent in the same
+    packet; prints "open". None when the server refused: it prints "status CODE"."""
+    u = urllib.parse.urlsplit(url)
+    sock = socket.create_connection((u.hostname, u.port), timeout=timeout)
+    sock.sendall(request(u, **headers) + first)
+    status = read_status(sock)
+    if status != 101:
+        out(f"status {status}")
+        return None
+    out("open")
+    return sock
+
+
+def run_actions(sock, actions, timeout, text=lambda t: t):
+    """The actions in order (text() expands a TEXT); the exit status."""
+    for act in actions:
+        name, _, rest = act.partition(":")
+        if name in ("send", "binary", "unmasked"):
+            opcode = 2 if name == "binary" else 1
+            sock.sendall(frame(opcode, text(rest).encode(), masked=name != "unmasked"))
+        elif name == "badutf8":
+            sock.sendall(frame(1, b"ok \xff\xfe bad"))
+        elif name == "wait-close":
+            code = read_close(sock, timeout)
+            out(f"closed {'eof' if code is None else code}")
+        elif name == "reset":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
+            out("reset")
+            return 0
+        elif name == "silent":
+            out("silent")
+            time.sleep(3600)
+        elif name == "sleep":
+            time.sleep(float(rest))
+        else:
+            raise SystemExit(f"{sys.argv[0]}: unknown raw action {act}")
+    sock.close()
+    return 0
