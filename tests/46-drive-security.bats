@@ -82,13 +82,10 @@ spy_jq() {
 }
 
 @test "one driver by default: the second watches, takes over when the first leaves, and is told" {
-	start_drive --sim -v
-	ws "$URL" '{"command":"forward","speed":9}' --every 0.1 --for 1.5 --read 0 >first.out &
-	local first=$!
-	wait_until 5 grep -q ' 0x19 forward 9' drive.err
+	first_browser
 	ws "$URL" '{"command":"backward","speed":7}' --every 0.1 --for 4 --read 0.3 >second.out &
 	local second=$!
-	wait "$first"
+	wait "$FIRST"
 	wait_until 10 grep -q ' 0x27 backward 7' drive.err
 	wait "$second"
 	stop_drive
@@ -104,14 +101,10 @@ spy_jq() {
 }
 
 @test "--shared: every browser drives" {
-	start_drive --sim -v --shared
-	ws "$URL" '{"command":"forward","speed":9}' --every 0.1 --for 1.5 --read 0 >first.out &
-	local first=$!
-	wait_until 5 grep -q ' 0x19 forward 9' drive.err
-	run -0 ws "$URL" '{"command":"raw","data":22}' --read 0.3
+	second_browser --shared
 	refute_output --partial '"ws-bridge"'
 	wait_until 5 grep -q ' 0x16 forward 6' drive.err
-	wait "$first"
+	wait "$FIRST"
 	stop_drive
 }
 

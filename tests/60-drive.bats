@@ -221,13 +221,9 @@ session_left() {
 }
 
 @test "iracer-drive: --exclusive lets the first browser drive; a second one only watches" {
-	start_drive --sim -v --exclusive
-	ws "$URL" '{"command":"forward","speed":9}' --every 0.1 --for 1.5 --read 0 >first.out &
-	local first=$!
-	wait_until 5 grep -q ' 0x19 forward 9' drive.err
-	run -0 ws "$URL" '{"command":"raw","data":22}' --read 0.3
+	second_browser --exclusive
 	assert_line '{"type":"role","ws-bridge":"watching"}'
-	wait "$first"
+	wait "$FIRST"
 	stop_drive
 	! grep -q ' 0x16 ' drive.err
 }

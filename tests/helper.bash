@@ -135,6 +135,23 @@ stop_drive() {
 	no_sanitizer_report
 }
 
+# iracer-drive --sim -v ARGS...; a first browser holds forward 9 for 1.5 s
+# (its pid in $FIRST, its messages in first.out), and the car got it.
+first_browser() {
+	start_drive --sim -v "$@"
+	ws "$URL" '{"command":"forward","speed":9}' --every 0.1 --for 1.5 --read 0 >first.out &
+	# shellcheck disable=SC2034 # the tests' to wait for
+	FIRST=$!
+	wait_until 5 grep -q ' 0x19 forward 9' drive.err
+}
+
+# first_browser ARGS..., then a second browser sends raw 22 and reads for
+# 0.3 s: run's $output holds what it got.
+second_browser() {
+	first_browser "$@"
+	run -0 ws "$URL" '{"command":"raw","data":22}' --read 0.3
+}
+
 # The WebSocket test client (python3-websockets).
 CLIENT=$TOP/tests/ws-client.py
 
