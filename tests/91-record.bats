@@ -16,7 +16,7 @@ body() {
 	grep -v '^#' "$1"
 }
 
-# bg_session, start_drive and stop_drive are in helper.bash.
+# start_drive, stop_drive and ws are in helper.bash.
 
 # "x y heading" from an iracer-sim summary line on stdin (the last one).
 pose() {
