@@ -63,7 +63,7 @@ BATS = tools/run-bats
 all: $(addprefix $(OUT)/,$(PROGS)) $(OUT)/test-policy $(OUT)/test-wsring
 
 # Unit tests of the pure modules (tests/unit/test-NAME.c), run from bats.
-$(OUT)/test-%: tests/unit/test-%.c $(OBJ)/libiracer.a
+$(OUT)/test-%: tests/unit/test-%.c tests/unit/check.h $(OBJ)/libiracer.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) $(SAN_LDFLAGS) -o $@ $< $(OBJ)/libiracer.a -lm
 

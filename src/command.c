@@ -220,12 +220,39 @@ static int parse_drive(struct cursor *c, enum direction d, int speed, struct com
 	return parse_optional_duration(c, cmd, err, errlen);
 }
 
-static int parse_required(struct cursor *c, const char *what, const char *example, struct token *t,
-	char *err, size_t errlen)
+/* The keywords with one required argument, and how to say that it is missing. */
+static const struct keyword {
+	const char *word, *what, *example;
+	enum command_kind kind;
+} with_argument[] = {
+	{"raw", "byte", "raw 0x57", CMD_SEND},
+	{"wait", "duration", "wait 500ms", CMD_WAIT},
+	{"speed", "speed", "speed 12", CMD_SPEED},
+};
+
+/* raw BYTE [DURATION], wait DURATION or speed SPEED, after the keyword. */
+static int parse_argument(
+	struct cursor *c, const struct keyword *k, struct command *cmd, char *err, size_t errlen)
 {
-	if (!next_token(c, t))
-		return fail(err, errlen, "missing %s (like '%s')", what, example);
-	return 0;
+	struct token t;
+
+	cmd->kind = k->kind;
+	if (!next_token(c, &t))
+		return fail(err, errlen, "missing %s (like '%s')", k->what, k->example);
+	switch (k->kind) {
+	case CMD_SEND:
+		if (parse_byte(&t, &cmd->byte, err, errlen) < 0)
+			return -1;
+		return parse_optional_duration(c, cmd, err, errlen);
+	case CMD_WAIT:
+		if (parse_duration(&t, &cmd->duration_ns, err, errlen) < 0)
+			return -1;
+		break;
+	default:
+		if (parse_speed(&t, &cmd->speed, err, errlen) < 0)
+			return -1;
+	}
+	return trailing_junk(c, err, errlen);
 }
 
 static int parse_keyword(struct cursor *c, const struct token *word, int speed, struct command *cmd,
@@ -233,7 +260,6 @@ static int parse_keyword(struct cursor *c, const struct token *word, int speed, 
 {
 	char shown[SHOW_MAX + 4];
 	const char *hint;
-	struct token t;
 	int d;
 
 	if (token_is(word, "stop")) {
@@ -241,27 +267,9 @@ static int parse_keyword(struct cursor *c, const struct token *word, int speed, 
 		cmd->byte = BYTE_STOP;
 		return parse_optional_duration(c, cmd, err, errlen);
 	}
-	if (token_is(word, "raw")) {
-		cmd->kind = CMD_SEND;
-		if (parse_required(c, "byte", "raw 0x57", &t, err, errlen) < 0 ||
-			parse_byte(&t, &cmd->byte, err, errlen) < 0)
-			return -1;
-		return parse_optional_duration(c, cmd, err, errlen);
-	}
-	if (token_is(word, "wait")) {
-		cmd->kind = CMD_WAIT;
-		if (parse_required(c, "duration", "wait 500ms", &t, err, errlen) < 0 ||
-			parse_duration(&t, &cmd->duration_ns, err, errlen) < 0)
-			return -1;
-		return trailing_junk(c, err, errlen);
-	}
-	if (token_is(word, "speed")) {
-		cmd->kind = CMD_SPEED;
-		if (parse_required(c, "speed", "speed 12", &t, err, errlen) < 0 ||
-			parse_speed(&t, &cmd->speed, err, errlen) < 0)
-			return -1;
-		return trailing_junk(c, err, errlen);
-	}
+	for (size_t i = 0; i < sizeof(with_argument) / sizeof(with_argument[0]); i++)
+		if (token_is(word, with_argument[i].word))
+			return parse_argument(c, &with_argument[i], cmd, err, errlen);
 	d = direction_from_name(word->p, word->len);
 	if (d > DIR_STOP)
 		return parse_drive(c, (enum direction)d, speed, cmd, err, errlen);

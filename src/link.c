@@ -23,6 +23,20 @@ static int looks_like_address(const char *s)
 	return s[strspn(s, "0123456789abcdefABCDEF:")] == '\0' && strchr(s, ':') != NULL;
 }
 
+/* A socket or device path for t, when it fits. */
+static int set_path(
+	struct link_target *t, enum link_kind kind, const char *path, char *why, size_t n)
+{
+	if (strlen(path) >= sizeof(t->path)) {
+		snprintf(why, n, "%s path longer than %zu bytes",
+			kind == LINK_UNIX ? "socket" : "device", sizeof(t->path) - 1);
+		return -1;
+	}
+	t->kind = kind;
+	strcpy(t->path, path);
+	return 0;
+}
+
 int link_parse(const char *text, int channel, struct link_target *t, char *why, size_t n)
 {
 	memset(t, 0, sizeof(*t));
@@ -35,23 +49,10 @@ int link_parse(const char *text, int channel, struct link_target *t, char *why, 
 			snprintf(why, n, "unix: needs a socket path, e.g. unix:/tmp/car.sock");
 			return -1;
 		}
-		if (strlen(path) >= sizeof(t->path)) {
-			snprintf(why, n, "socket path longer than %zu bytes", sizeof(t->path) - 1);
-			return -1;
-		}
-		t->kind = LINK_UNIX;
-		strcpy(t->path, path);
-		return 0;
+		return set_path(t, LINK_UNIX, path, why, n);
 	}
-	if (strchr(text, '/') != NULL) {
-		if (strlen(text) >= sizeof(t->path)) {
-			snprintf(why, n, "device path longer than %zu bytes", sizeof(t->path) - 1);
-			return -1;
-		}
-		t->kind = LINK_TTY;
-		strcpy(t->path, text);
-		return 0;
-	}
+	if (strchr(text, '/') != NULL)
+		return set_path(t, LINK_TTY, text, why, n);
 	if (looks_like_address(text) && bachk(text) < 0) {
 		snprintf(why, n,
 			"malformed Bluetooth address (want six hex pairs, "

@@ -135,27 +135,28 @@ static void speed_colour(double f, char *buf, size_t n)
 		(int)lround(ramp[i - 1].b + u * (ramp[i].b - ramp[i - 1].b)));
 }
 
+/* The entity for a character that XML text or an attribute may not hold as it is. */
+static const char *xml_entity(char c)
+{
+	static const char *const entities[][2] = {
+		{"<", "&lt;"}, {">", "&gt;"}, {"&", "&amp;"}, {"\"", "&quot;"}};
+
+	for (size_t i = 0; i < sizeof(entities) / sizeof(entities[0]); i++)
+		if (c == entities[i][0][0])
+			return entities[i][1];
+	return NULL;
+}
+
 static void put_escaped(FILE *f, const char *s)
 {
 	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			/* control characters are not allowed in XML 1.0 text */
-			if ((unsigned char)*s >= 0x20 || *s == '\t')
-				fputc(*s, f);
-		}
+		const char *entity = xml_entity(*s);
+
+		if (entity != NULL)
+			fputs(entity, f);
+		/* control characters are not allowed in XML 1.0 text */
+		else if ((unsigned char)*s >= 0x20 || *s == '\t')
+			fputc(*s, f);
 	}
 }
 

@@ -36,36 +36,6 @@ int write_all(int fd, const void *buf, size_t n)
 	return 0;
 }
 
-int parse_long(const char *s, long min, long max, long *out)
-{
-	char *end;
-	long v;
-
-	if (s == NULL || *s == '\0')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 0);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int parse_double(const char *s, double min, double max, double *out)
-{
-	char *end;
-	double v;
-
-	if (s == NULL || *s == '\0')
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || *end != '\0' || !isfinite(v) || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 void on_signal(int sig, void (*handler)(int))
 {
 	struct sigaction sa;
@@ -102,20 +72,42 @@ void usage_error(const char *fmt, ...)
 	exit(EX_USAGE);
 }
 
+/*
+ * strtol and strtod stop at the first character they cannot read, take ""
+ * as 0 and signal overflow in errno: a number must be the whole text.
+ */
+static int whole_number(const char *arg, const char *end)
+{
+	return end != arg && *end == '\0' && errno == 0;
+}
+
+/* s is a whole number from min to max, in *v. */
+static int long_in_range(const char *s, long min, long max, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 0);
+	return whole_number(s, end) && *v >= min && *v <= max;
+}
+
 long option_long(const char *name, const char *arg, long min, long max)
 {
 	long v;
 
-	if (parse_long(arg, min, max, &v) < 0)
+	if (!long_in_range(arg, min, max, &v))
 		usage_error("%s: %s: not a number from %ld to %ld", name, arg, min, max);
 	return v;
 }
 
 double option_double(const char *name, const char *arg, double min, double max)
 {
+	char *end;
 	double v;
 
-	if (parse_double(arg, min, max, &v) < 0)
+	errno = 0;
+	v = strtod(arg, &end);
+	if (!whole_number(arg, end) || !isfinite(v) || v < min || v > max)
 		usage_error("%s: %s: not a number from %g to %g", name, arg, min, max);
 	return v;
 }
@@ -173,7 +165,7 @@ void program_start(void)
 	fill_fd(STDIN_FILENO);
 	fill_fd(STDOUT_FILENO);
 	fill_fd(STDERR_FILENO);
-	if (parent != NULL && parse_long(parent, 1, INT_MAX, &ppid) == 0) {
+	if (parent != NULL && long_in_range(parent, 1, INT_MAX, &ppid)) {
 		/* our own children are not the parent's: they must not inherit it */
 		unsetenv("IRACER_PARENT_PID");
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)

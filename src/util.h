@@ -25,13 +25,6 @@
  */
 int write_all(int fd, const void *buf, size_t n);
 
-/*
- * Parse a whole string as a number within [min, max]. Returns 0, or -1 when
- * the text is empty, has trailing junk or is out of range.
- */
-int parse_long(const char *s, long min, long max, long *out);
-int parse_double(const char *s, double min, double max, double *out);
-
 /* Install a handler without SA_RESTART, so blocking calls return EINTR. */
 void on_signal(int sig, void (*handler)(int));
 
@@ -86,7 +79,7 @@ extern const char *usage_text;
 __attribute__((format(printf, 1, 2), noreturn)) void usage_error(const char *fmt, ...);
 
 /*
- * An option's number within [min, max], or usage_error with
+ * An option's number, the whole text, within [min, max], or usage_error with
  * "prog: NAME: VALUE: not a number from MIN to MAX".
  */
 long option_long(const char *name, const char *arg, long min, long max);

@@ -20,6 +20,13 @@ runcmd() {
 	errs=$(cat err.txt)
 }
 
+# What runcmd got from bad input: status 65, the messages $1, the bytes $2.
+bad_input() {
+	[ "$status" -eq 65 ] || fail "status $status, want 65"
+	[ "$errs" = "$1" ] || fail "stderr: $errs"
+	[ "$bytes" = "$2" ] || fail "bytes: $bytes"
+}
+
 bytes_are() {
 	[ "$(hex <"$1")" = "$2" ]
 }
@@ -328,56 +335,48 @@ bytes_of_slow_pipe() {
 @test "unknown command: message with a hint, good lines still work, status 65" {
 	printf 'forward\nleft\nforwrd 8\nstop\n' >route.txt
 	runcmd route.txt
-	[ "$status" -eq 65 ]
-	[ "$errs" = "iracer-cmd: route.txt:3: unknown command 'forwrd' (did you mean 'forward'?)" ]
-	[ "$bytes" = "18 38 00" ]
+	bad_input "iracer-cmd: route.txt:3: unknown command 'forwrd' (did you mean 'forward'?)" "18 38 00"
 }
 
 @test "unknown command without a close name, on stdin" {
 	runcmd <<<$'jump 3\nforward'
-	[ "$status" -eq 65 ]
-	[ "$errs" = "iracer-cmd: <stdin>:1: unknown command 'jump'" ]
-	[ "$bytes" = "18" ]
+	bad_input "iracer-cmd: <stdin>:1: unknown command 'jump'" "18"
 }
 
 @test "out-of-range speed" {
 	runcmd <<<$'forward 16\nspeed 99\nleft -1\nright 4'
-	[ "$status" -eq 65 ]
-	[ "$errs" = "iracer-cmd: <stdin>:1: speed '16' out of range (0-15)
+	bad_input "iracer-cmd: <stdin>:1: speed '16' out of range (0-15)
 iracer-cmd: <stdin>:2: speed '99' out of range (0-15)
-iracer-cmd: <stdin>:3: speed '-1' out of range (0-15)" ]
-	[ "$bytes" = "44" ]
+iracer-cmd: <stdin>:3: speed '-1' out of range (0-15)" \
+		"44"
 }
 
 @test "missing unit, unknown unit, bad duration" {
 	runcmd <<<$'forward 8 2\nwait 1.5\nstop 5\nleft 2m\nright soon\nwait\nforward 8 20ms'
-	[ "$status" -eq 65 ]
-	[ "$errs" = "iracer-cmd: <stdin>:1: missing unit in '2' (s or ms, like 2s)
+	bad_input "iracer-cmd: <stdin>:1: missing unit in '2' (s or ms, like 2s)
 iracer-cmd: <stdin>:2: missing unit in '1.5' (s or ms, like 1.5s)
 iracer-cmd: <stdin>:3: missing unit in '5' (s or ms, like 5s)
 iracer-cmd: <stdin>:4: unknown unit in duration '2m' (s or ms)
 iracer-cmd: <stdin>:5: bad duration 'soon' (like 1.5s or 250ms)
-iracer-cmd: <stdin>:6: missing duration (like 'wait 500ms')" ]
-	[ "$bytes" = "18 00" ]
+iracer-cmd: <stdin>:6: missing duration (like 'wait 500ms')" \
+		"18 00"
 }
 
 @test "trailing junk" {
 	runcmd <<<$'forward 8 1s now\nstop 1s please\nspeed 3 4\nbackward'
-	[ "$status" -eq 65 ]
-	[ "$errs" = "iracer-cmd: <stdin>:1: unexpected 'now' at the end of the command
+	bad_input "iracer-cmd: <stdin>:1: unexpected 'now' at the end of the command
 iracer-cmd: <stdin>:2: unexpected 'please' at the end of the command
-iracer-cmd: <stdin>:3: unexpected '4' at the end of the command" ]
-	[ "$bytes" = "28" ]
+iracer-cmd: <stdin>:3: unexpected '4' at the end of the command" \
+		"28"
 }
 
 @test "bad raw bytes" {
 	runcmd <<<$'raw 0x100\nraw 256\nraw zz\nraw\nraw 0x5'
-	[ "$status" -eq 65 ]
-	[ "$errs" = "iracer-cmd: <stdin>:1: byte '0x100' out of range (0-255 or 0x00-0xff)
+	bad_input "iracer-cmd: <stdin>:1: byte '0x100' out of range (0-255 or 0x00-0xff)
 iracer-cmd: <stdin>:2: byte '256' out of range (0-255 or 0x00-0xff)
 iracer-cmd: <stdin>:3: bad byte 'zz' (0-255 or 0x00-0xff)
-iracer-cmd: <stdin>:4: missing byte (like 'raw 0x57')" ]
-	[ "$bytes" = "05" ]
+iracer-cmd: <stdin>:4: missing byte (like 'raw 0x57')" \
+		"05"
 }
 
 @test "an over-long line is reported once and the line count stays right" {
@@ -391,19 +390,16 @@ iracer-cmd: <stdin>:4: missing byte (like 'raw 0x57')" ]
 		head -c 1025 /dev/zero | tr '\0' ' '
 	} >long.txt
 	runcmd long.txt
-	[ "$status" -eq 65 ]
-	[ "$errs" = "iracer-cmd: long.txt:2: line too long (limit 1024 bytes)
+	bad_input "iracer-cmd: long.txt:2: line too long (limit 1024 bytes)
 iracer-cmd: long.txt:3: unknown command 'bakward' (did you mean 'backward'?)
-iracer-cmd: long.txt:5: line too long (limit 1024 bytes)" ]
-	[ "$bytes" = "18 38" ]
+iracer-cmd: long.txt:5: line too long (limit 1024 bytes)" \
+		"18 38"
 }
 
 @test "a NUL byte in a line" {
 	printf 'forward\nleft\0\nright\n' >nul.txt
 	runcmd nul.txt
-	[ "$status" -eq 65 ]
-	[ "$errs" = "iracer-cmd: nul.txt:2: NUL byte in line" ]
-	[ "$bytes" = "18 48" ]
+	bad_input "iracer-cmd: nul.txt:2: NUL byte in line" "18 48"
 }
 
 @test "a missing file is reported, the other files still run, status 66" {

@@ -6,6 +6,12 @@ load helper
 
 SIM() { "$BIN/iracer-sim" "$@"; }
 
+# The telemetry of a plan on stdin (iracer-sim --plan -j ARGS...), each line
+# through the jq filter $1; the summary on stderr is left out.
+plan_jq() {
+	"$BIN/iracer-sim" --plan -j "${@:2}" 2>/dev/null | jq -rc "$1"
+}
+
 # The last telemetry line's field $1 after simulating the plan on stdin.
 final() {
 	"$BIN/iracer-sim" --plan -j "${@:2}" 2>/dev/null | tail -n 1 | jq -r ".$1"
@@ -50,8 +56,8 @@ pty_path() {
 
 @test "a circle with another radius and top speed: --radius 1 --top-speed 3" {
 	# v = 3 * 10 / 15 = 2 m/s, a quarter circle of R 1 m takes pi/4 s = 0.785 s
-	SIM --plan -j --radius 1 --top-speed 3 <<<$'0 0x5a forward-left 10\n0.785398 0x00 stop' >tel
-	run jq -r 'select(.byte == "0x00") | "\(.x) \(.y) \(.heading)"' tel
+	run plan_jq 'select(.byte == "0x00") | "\(.x) \(.y) \(.heading)"' --radius 1 --top-speed 3 \
+		<<<$'0 0x5a forward-left 10\n0.785398 0x00 stop'
 	assert_output "1 1 90"
 }
 
@@ -71,8 +77,8 @@ $q 0x00 stop" >back
 }
 
 @test "left and right without drive only turn the wheels: no motion" {
-	SIM --plan -j <<<$'0 0x3f steer-left 15\n1 0x4f steer-right 15\n2 0x38 steer-left 8\n3 0x00 stop' >tel
-	run jq -c '[.x, .y, .heading, .speed]' tel
+	run plan_jq '[.x, .y, .heading, .speed]' \
+		<<<$'0 0x3f steer-left 15\n1 0x4f steer-right 15\n2 0x38 steer-left 8\n3 0x00 stop'
 	assert_output $'[0,0,0,0]\n[0,0,0,0]\n[0,0,0,0]\n[0,0,0,0]'
 	# after driving, wheels-only turning does not move the car further
 	run final x <<<$'0 0x1a forward 10\n1 0x3a steer-left 10\n3 0x4a steer-right 10\n4 0x00 stop'
@@ -80,8 +86,7 @@ $q 0x00 stop" >back
 }
 
 @test "stop holds the position, whatever time passes" {
-	SIM --plan -j <<<$'0 0x1a forward 10\n1.5 0x00 stop\n60 0x00 stop' >tel
-	run jq -r 'select(.byte == "0x00") | "\(.t) \(.x)"' tel
+	run plan_jq 'select(.byte == "0x00") | "\(.t) \(.x)"' <<<$'0 0x1a forward 10\n1.5 0x00 stop\n60 0x00 stop'
 	assert_output $'1.5 1.5\n60 1.5'
 	# stop with a speed nibble is still stop
 	run final x <<<$'0 0x1a forward 10\n1 0x0f raw 0x0f\n9 0x00 stop'

@@ -4,39 +4,7 @@
 
 load helper
 
-CLIENT="$TOP/tests/ws-client.py"
-
-# Start ws-bridge on a free port with stdin from the FIFO "in" (kept open on
-# fd 7 so stdin stays open), stdout to "out", stderr to "err".
-# Usage: start_bridge [options]; sets PORT, URL, WSB.
-start_bridge() {
-	PORT=$(free_port)
-	URL="ws://127.0.0.1:$PORT/ws"
-	mkfifo in
-	exec 7<>in
-	# not through bg: an async command's stdin would become /dev/null
-	"$BIN/ws-bridge" -p "$PORT" "$@" <in >out 2>err 7>&- &
-	WSB=$!
-	BG_PIDS+=("$WSB")
-	wait_until 10 bash -c "exec 2>/dev/null; : >/dev/tcp/127.0.0.1/$PORT"
-}
-
-teardown() {
-	exec 7>&- 2>/dev/null || true
-	common_teardown
-}
-
-client() {
-	"$PY" "$CLIENT" "$@"
-}
-
-# Start a client in the background writing to FILE; wait for "open".
-bg_client() {
-	local file=$1
-	shift
-	bg "$PY" "$CLIENT" "$@" >"$file" 2>&1
-	wait_until 15 grep -q '^open$' "$file"
-}
+# start_bridge, client and bg_client are in helper.bash.
 
 lines() {
 	wc -l <"$1" | tr -d ' '

@@ -8,29 +8,11 @@ bats_require_minimum_version 1.5.0
 
 DRIVE="$TOP/scripts/iracer-drive"
 
-# As in 60-drive.bats: iracer-drive ARGS... in its own session, on a free port.
-start_drive() {
-	PORT=$(free_port)
-	IRACER_BIN="$BIN" TMPDIR="$BATS_TEST_TMPDIR" "$PY" -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.setsid()
-os.execv(sys.argv[1], sys.argv[1:])' "$DRIVE" -p "$PORT" "$@" >drive.out 2>drive.err &
-	DRIVE_PID=$!
-	BG_PIDS+=("$DRIVE_PID")
-	wait_until 10 grep -q "^https\?://127.0.0.1:$PORT/" drive.out || {
-		cat drive.err >&2
-		return 1
-	}
-	URL="ws://127.0.0.1:$PORT/ws"
-}
-
-stop_drive() {
-	kill -INT "$DRIVE_PID"
-	wait_exit "$DRIVE_PID" 10
-}
-
-ws() {
-	"$PY" "$TOP/tests/ws-client.py" --drive "$@"
+# start_drive, stop_drive and ws are in helper.bash; iracer-drive's private
+# directory is made in the test's own.
+setup() {
+	common_setup
+	DRIVE_TMPDIR=$BATS_TEST_TMPDIR
 }
 
 # Every process of the run: its argv and environment must not hold $1.
@@ -100,13 +82,10 @@ spy_jq() {
 }
 
 @test "one driver by default: the second watches, takes over when the first leaves, and is told" {
-	start_drive --sim -v
-	ws "$URL" '{"command":"forward","speed":9}' --every 0.1 --for 1.5 --read 0 >first.out &
-	local first=$!
-	wait_until 5 grep -q ' 0x19 forward 9' drive.err
+	first_browser
 	ws "$URL" '{"command":"backward","speed":7}' --every 0.1 --for 4 --read 0.3 >second.out &
 	local second=$!
-	wait "$first"
+	wait "$FIRST"
 	wait_until 10 grep -q ' 0x27 backward 7' drive.err
 	wait "$second"
 	stop_drive
@@ -122,14 +101,10 @@ spy_jq() {
 }
 
 @test "--shared: every browser drives" {
-	start_drive --sim -v --shared
-	ws "$URL" '{"command":"forward","speed":9}' --every 0.1 --for 1.5 --read 0 >first.out &
-	local first=$!
-	wait_until 5 grep -q ' 0x19 forward 9' drive.err
-	run -0 ws "$URL" '{"command":"raw","data":22}' --read 0.3
+	second_browser --shared
 	refute_output --partial '"ws-bridge"'
 	wait_until 5 grep -q ' 0x16 forward 6' drive.err
-	wait "$first"
+	wait "$FIRST"
 	stop_drive
 }
 

@@ -4,31 +4,7 @@
 
 load helper
 
-CLIENT="$TOP/tests/ws-client.py"
-
-# As in 40-ws-bridge.bats: stdin from the FIFO "in", held open on fd 7.
-start_bridge() {
-	PORT=$(free_port)
-	URL="ws://127.0.0.1:$PORT/ws"
-	mkfifo in
-	exec 7<>in
-	"$BIN/ws-bridge" -p "$PORT" "$@" <in >out 2>err 7>&- &
-	WSB=$!
-	BG_PIDS+=("$WSB")
-	wait_until 10 bash -c "exec 2>/dev/null; : >/dev/tcp/127.0.0.1/$PORT"
-}
-
-teardown() {
-	exec 7>&- 2>/dev/null || true
-	common_teardown
-}
-
-bg_client() {
-	local file=$1
-	shift
-	bg "$PY" "$CLIENT" "$@" >"$file" 2>&1
-	wait_until 15 grep -q '^open$' "$file"
-}
+# start_bridge and bg_client are in helper.bash.
 
 # Feed stdin lines, then wait until a client connected before has seen the last
 # one: ws-bridge has read them all.

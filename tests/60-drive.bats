@@ -8,29 +8,7 @@ bats_require_minimum_version 1.5.0
 
 DRIVE="$TOP/scripts/iracer-drive"
 
-
-# Start iracer-drive ARGS... on a free port in its own session (so every process it
-# starts can be found afterwards by session id); sets PORT, URL, DRIVE_PID.
-start_drive() {
-	PORT=$(free_port)
-	# bats starts background jobs with SIGINT ignored, and a shell cannot trap a
-	# signal ignored at its start: give iracer-drive the default, as a terminal does.
-	IRACER_BIN="$BIN" "$PY" -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.setsid()
-os.execv(sys.argv[1], sys.argv[1:])' "$DRIVE" -p "$PORT" "$@" >drive.out 2>drive.err &
-	DRIVE_PID=$!
-	BG_PIDS+=("$DRIVE_PID")
-	wait_until 10 grep -q "^https\?://127.0.0.1:$PORT/" drive.out || {
-		cat drive.err >&2
-		return 1
-	}
-	URL="ws://127.0.0.1:$PORT/ws"
-}
-
-ws() {
-	"$PY" "$TOP/tests/ws-client.py" --drive "$@"
-}
+# start_drive, stop_drive and ws are in helper.bash.
 
 # The bytes the sim received, as "0x18 0x00 ...".
 sim_bytes() {
@@ -52,19 +30,6 @@ session_left() {
 }
 
 # No sanitizer report from any program (the suite also runs on bin/asan).
-no_sanitizer_report() {
-	if grep -E -q 'Sanitizer|runtime error:' drive.err; then
-		cat drive.err >&2
-		return 1
-	fi
-}
-
-stop_drive() {
-	kill -INT "$DRIVE_PID"
-	wait_exit "$DRIVE_PID" 10
-	no_sanitizer_report
-}
-
 @test "iracer-drive: --help prints the usage on stdout" {
 	run -0 "$DRIVE" --help
 	assert_line --index 0 --partial "usage: iracer-drive [-hqv] [--sim]"
@@ -256,13 +221,9 @@ stop_drive() {
 }
 
 @test "iracer-drive: --exclusive lets the first browser drive; a second one only watches" {
-	start_drive --sim -v --exclusive
-	ws "$URL" '{"command":"forward","speed":9}' --every 0.1 --for 1.5 --read 0 >first.out &
-	local first=$!
-	wait_until 5 grep -q ' 0x19 forward 9' drive.err
-	run -0 ws "$URL" '{"command":"raw","data":22}' --read 0.3
+	second_browser --exclusive
 	assert_line '{"type":"role","ws-bridge":"watching"}'
-	wait "$first"
+	wait "$FIRST"
 	stop_drive
 	! grep -q ' 0x16 ' drive.err
 }

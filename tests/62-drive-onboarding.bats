@@ -8,26 +8,7 @@ bats_require_minimum_version 1.5.0
 
 DRIVE="$TOP/scripts/iracer-drive"
 
-# Start iracer-drive ARGS... in its own session with SIGINT at its default (as
-# in 60-drive.bats); waits for the first URL line. Sets PORT, DRIVE_PID.
-start_drive() {
-	PORT=$(free_port)
-	IRACER_BIN="$BIN" "$PY" -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.setsid()
-os.execv(sys.argv[1], sys.argv[1:])' "$DRIVE" -p "$PORT" "$@" >drive.out 2>drive.err &
-	DRIVE_PID=$!
-	BG_PIDS+=("$DRIVE_PID")
-	wait_until 10 grep -q "^https\?://127\.0\.0\.[12]:$PORT/" drive.out || {
-		cat drive.err >&2
-		return 1
-	}
-}
-
-stop_drive() {
-	kill -INT "$DRIVE_PID"
-	wait_exit "$DRIVE_PID" 15
-}
+# start_drive and stop_drive are in helper.bash.
 
 # zbarimg's reading of an image (its D-Bus chatter on stderr left out).
 decode() {

@@ -13,6 +13,8 @@ setup() {
 	CMD=$BIN/iracer-cmd
 	SIM=$BIN/iracer-sim
 	SOCK=$BATS_TEST_TMPDIR/car.sock
+	# start_drive (helper.bash): iracer-drive's private directory under ./t
+	DRIVE_TMPDIR=$BATS_TEST_TMPDIR/t
 }
 
 # The logging car on $SOCK; its log is car.log. Pid in $CAR_PID.
@@ -30,6 +32,14 @@ car_bytes() {
 
 car_got() {
 	[ "$(car_bytes)" = "$1" ]
+}
+
+last_car_byte() {
+	tail -n 1 car.log | cut -d ' ' -f 2
+}
+
+car_stopped() {
+	[ "$(last_car_byte)" = 00 ]
 }
 
 wait_car() {
@@ -115,6 +125,18 @@ burst() {
 	head -c "$1" /dev/zero | tr '\0' '\032' >in
 }
 
+# A burst of forwards into "in" drives the car; then signal $1 to iracer-send
+# ends it with status 0, the car's last byte the stop.
+burst_then_signal() {
+	burst 3000
+	wait_until 5 grep -q 1a car.log
+	sleep 0.3
+	kill "-$1" "$SEND_PID"
+	reap "$SEND_PID" 3
+	[ "$STATUS" -eq 0 ] || fail "status $STATUS, want 0"
+	wait_until 2 car_stopped
+}
+
 # The state letter of process $1 (R, S, T...).
 proc_state() {
 	sed 's/.*) //' "/proc/$1/stat" | cut -d ' ' -f 1
@@ -135,13 +157,7 @@ cpu_ticks() {
 	start_car
 	stall_fifo
 	start_send stall err -e "unix:$SOCK"
-	burst 3000
-	wait_until 5 grep -q 1a car.log
-	sleep 0.3
-	kill -TERM "$SEND_PID"
-	reap "$SEND_PID" 3
-	[ "$STATUS" -eq 0 ] || fail "status $STATUS, want 0"
-	wait_until 2 sh -c 'tail -n 1 car.log | grep -q " 00$"'
+	burst_then_signal TERM
 }
 
 @test "-e to a FIFO nobody reads, -w 300: the watchdog fires" {
@@ -149,7 +165,7 @@ cpu_ticks() {
 	stall_fifo
 	start_send stall err -e -w 300 "unix:$SOCK"
 	burst 3000
-	wait_until 5 sh -c 'tail -n 1 car.log | grep -q " 00$"'
+	wait_until 5 car_stopped
 	kill -0 "$SEND_PID"
 }
 
@@ -157,13 +173,7 @@ cpu_ticks() {
 	start_car
 	stall_fifo
 	start_send /dev/null stall -v "unix:$SOCK"
-	burst 3000
-	wait_until 5 grep -q 1a car.log
-	sleep 0.3
-	kill -INT "$SEND_PID"
-	reap "$SEND_PID" 3
-	[ "$STATUS" -eq 0 ] || fail "status $STATUS, want 0"
-	wait_until 2 sh -c 'tail -n 1 car.log | grep -q " 00$"'
+	burst_then_signal INT
 }
 
 # A pty whose reader never reads (like a terminal paused with Ctrl-S); the
@@ -181,13 +191,7 @@ time.sleep(1000)' >tty
 	start_car
 	stall_pty
 	start_send /dev/null "$(cat tty)" -v "unix:$SOCK"
-	burst 3000
-	wait_until 5 grep -q 1a car.log
-	sleep 0.3
-	kill -INT "$SEND_PID"
-	reap "$SEND_PID" 3
-	[ "$STATUS" -eq 0 ] || fail "status $STATUS, want 0"
-	wait_until 2 sh -c 'tail -n 1 car.log | grep -q " 00$"'
+	burst_then_signal INT
 }
 
 @test "a stalled -e output and nothing to do: under 1 % CPU" {
@@ -195,7 +199,7 @@ time.sleep(1000)' >tty
 	stall_fifo
 	start_send stall err -e -w 300 "unix:$SOCK"
 	burst 3000
-	wait_until 5 sh -c 'tail -n 1 car.log | grep -q " 00$"'
+	wait_until 5 car_stopped
 	local a b
 	a=$(cpu_ticks "$SEND_PID")
 	sleep 3
@@ -296,7 +300,7 @@ time.sleep(1000)' >tty
 	run cat err
 	assert_output "iracer-send: unix:$SOCK: stop not delivered: written, but the car took no byte for the deadline"
 	kill -CONT "$CAR_PID"
-	wait_until 5 sh -c 'tail -n 1 car.log | grep -q " 00$"'
+	wait_until 5 car_stopped
 	local n
 	n=$(wc -l <car.log)
 	[ "$n" -le 64 ] || fail "the car got $n bytes before the stop"
@@ -329,54 +333,68 @@ time.sleep(1000)' >tty
 
 # ---- 3. iracer-cmd never waits deaf to signals ----
 
+# iracer-cmd ARGS... in the background, its bytes to out.bin, stderr to err.
+# Pid in $CMD_PID.
+start_cmd() {
+	bg sh -c 'c=$1; shift; exec "$c" "$@" >out.bin 2>err' sh "$CMD" "$@"
+	CMD_PID=$BG_PID
+}
+
+# iracer-cmd -i reading the FIFO "lines" (opened read-write, so writers come
+# and go), as start_cmd.
+start_cmd_lines() {
+	mkfifo lines
+	bg sh -c 'exec "$1" -i <>lines >out.bin 2>err' sh "$CMD"
+	CMD_PID=$BG_PID
+}
+
+# Signal $1 to iracer-cmd: it ends within 3 s with status $2, and the car got
+# the bytes $3.
+cmd_signalled() {
+	kill "-$1" "$CMD_PID"
+	reap "$CMD_PID" 3
+	[ "$STATUS" -eq "$2" ] || fail "status $STATUS, want $2"
+	[ "$(hex <out.bin)" = "$3" ] || fail "$1: $(hex <out.bin)"
+}
+
 @test "iracer-cmd: opening a FIFO with no writer, SIGTERM stops the car and ends it" {
 	printf 'forward 10\n' >first.route
 	mkfifo second
-	bg sh -c 'exec "$1" first.route second >out.bin 2>err' sh "$CMD"
-	local cmd=$BG_PID
+	start_cmd first.route second
 	wait_until 5 test -s out.bin
 	sleep 0.2
-	kill -TERM "$cmd"
-	reap "$cmd" 3
-	[ "$STATUS" -eq 143 ] || fail "status $STATUS, want 143"
-	[ "$(hex <out.bin)" = "1a 00" ]
+	cmd_signalled TERM 143 "1a 00"
 }
 
 @test "iracer-cmd: SIGINT while it waits for a writer of its input" {
 	mkfifo lines
-	bg sh -c 'exec "$1" -i lines >out.bin 2>err' sh "$CMD"
-	local cmd=$BG_PID
+	start_cmd -i lines
 	sleep 0.3
-	kill -INT "$cmd"
-	reap "$cmd" 3
-	[ "$STATUS" -eq 130 ] || fail "status $STATUS, want 130"
-	[ "$(hex <out.bin)" = "00" ]
+	cmd_signalled INT 130 "00"
 }
 
 @test "iracer-cmd: SIGQUIT, SIGUSR1 and SIGALRM stop the car too" {
 	local sig
 	for sig in QUIT USR1 ALRM; do
 		rm -f lines out.bin
-		mkfifo lines
-		bg sh -c 'exec "$1" -i <>lines >out.bin 2>err' sh "$CMD"
+		start_cmd_lines
 		echo "forward 10" >lines
 		wait_until 5 test -s out.bin
-		kill "-$sig" "$BG_PID"
-		reap "$BG_PID" 3
+		kill "-$sig" "$CMD_PID"
+		reap "$CMD_PID" 3
 		[ "$(hex <out.bin)" = "1a 00" ] || fail "$sig: $(hex <out.bin)"
 	done
 }
 
 @test "iracer-cmd: SIGTSTP stops the car, suspends; a route goes on when continued" {
 	printf 'forward 10 0.6s\nleft 10 0.3s\n' >r.route
-	bg sh -c 'exec "$1" r.route >out.bin 2>err' sh "$CMD"
-	local cmd=$BG_PID
+	start_cmd r.route
 	wait_until 5 test -s out.bin
-	kill -TSTP "$cmd"
-	wait_until 2 state_is "$cmd" T
+	kill -TSTP "$CMD_PID"
+	wait_until 2 state_is "$CMD_PID" T
 	[ "$(hex <out.bin)" = "1a 00" ]
-	kill -CONT "$cmd"
-	reap "$cmd" 5
+	kill -CONT "$CMD_PID"
+	reap "$CMD_PID" 5
 	[ "$STATUS" -eq 0 ] || fail "status $STATUS"
 	[ "$(hex <out.bin)" = "1a 00 3a 00" ]
 }
@@ -384,9 +402,8 @@ time.sleep(1000)' >tty
 # ---- 5. fresh, not stale ----
 
 @test "iracer-cmd -i: lines that waited while it was stopped: only the newest is sent" {
-	mkfifo lines
-	bg sh -c 'exec "$1" -i <>lines >out.bin 2>err' sh "$CMD"
-	local cmd=$BG_PID
+	start_cmd_lines
+	local cmd=$CMD_PID
 	echo "forward 5" >lines
 	wait_until 5 test -s out.bin
 	kill -STOP "$cmd"
@@ -401,9 +418,8 @@ time.sleep(1000)' >tty
 # iracer-cmd(1), "Stale input": after more than 300 ms of silence, commands
 # that come within 20 ms of each other were queued behind a stall.
 @test "iracer-cmd -i: after a silence, a burst in separate reads is stale: none sent, the car stops" {
-	mkfifo lines
-	bg sh -c 'exec "$1" -i <>lines >out.bin 2>err' sh "$CMD"
-	local cmd=$BG_PID
+	start_cmd_lines
+	local cmd=$CMD_PID
 	echo "forward 5" >lines
 	wait_until 5 test -s out.bin
 	sleep 0.5
@@ -430,8 +446,8 @@ for i in range(1, 10):
 
 @test "iracer-cmd route SIGSTOPped past two steps: on SIGCONT only the step due now" {
 	printf 'forward 3 0.4s\nbackward 4 0.4s\nleft 5 0.4s\nright 6 0.4s\nforward 7 0.4s\n' >r.route
-	bg sh -c 'exec "$1" r.route >out.bin 2>err' sh "$CMD"
-	local cmd=$BG_PID
+	start_cmd r.route
+	local cmd=$CMD_PID
 	sleep 0.1
 	kill -STOP "$cmd"
 	sleep 1.3
@@ -441,25 +457,6 @@ for i in range(1, 10):
 }
 
 # ---- 2, 4, 5. iracer-drive ----
-
-# iracer-drive ARGS... in a session of its own (SIGINT at its default, as in a
-# terminal), its private directory under ./t. Sets PORT, DRIVE_PID.
-start_drive() {
-	PORT=$(free_port)
-	mkdir -p t
-	TMPDIR=$BATS_TEST_TMPDIR/t IRACER_BIN="$BIN" "$PY" -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-signal.signal(signal.SIGQUIT, signal.SIG_DFL)
-os.setsid()
-os.execv(sys.argv[1], sys.argv[1:])' "$TOP/scripts/iracer-drive" -p "$PORT" "$@" \
-		>drive.out 2>drive.err &
-	DRIVE_PID=$!
-	BG_PIDS+=("$DRIVE_PID")
-	wait_until 10 grep -q "^http://127.0.0.1:$PORT/" drive.out || {
-		cat drive.err >&2
-		return 1
-	}
-}
 
 # A driver holding forward 10 with the page's 100 ms heartbeat. Pid: $DRIVER.
 start_driver() {
@@ -481,14 +478,6 @@ drive_status() {
 	wait_exit "$DRIVE_PID" "${1:-10}" || fail "iracer-drive still running"
 	STATUS=0
 	wait "$DRIVE_PID" || STATUS=$?
-}
-
-last_car_byte() {
-	tail -n 1 car.log | cut -d ' ' -f 2
-}
-
-car_stopped() {
-	[ "$(last_car_byte)" = 00 ]
 }
 
 @test "iracer-drive: SIGKILL of the supervisor: iracer-send stops the car, no child outlives it" {
@@ -598,7 +587,7 @@ car_stopped() {
 	# forward at most, never the burst of stale ones
 	[ "$(grep -c ' 1a$' car.log)" -le 2 ] || fail "car got: $(car_bytes)"
 	kill -TERM -- "-$pg"
-	wait_until 3 sh -c 'tail -n 1 car.log | grep -q " 00$"'
+	wait_until 3 car_stopped
 	exec 7>&-
 }
 

@@ -7,16 +7,7 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-# Why the whole file is skipped, for each test to say (bats 1.8 cannot skip in setup_file).
-nope() {
-	echo "$1" >"$BATS_FILE_TMPDIR/skip"
-}
-
-skip_if_noted() {
-	if [ -f "$BATS_FILE_TMPDIR/skip" ]; then
-		skip "$(cat "$BATS_FILE_TMPDIR/skip")"
-	fi
-}
+# nope and skip_if_noted (a file skipped from setup_file) are in helper.bash.
 
 setup_file() {
 	[ -n "${IRACER_DEB:-}" ] || { nope "no package to test: run make check-deb (builds it, sets IRACER_DEB)"; return 0; }

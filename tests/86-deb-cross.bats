@@ -8,16 +8,7 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-# Why the whole file is skipped, for each test to say (bats 1.8 cannot skip in setup_file).
-nope() {
-	echo "$1" >"$BATS_FILE_TMPDIR/skip"
-}
-
-skip_if_noted() {
-	if [ -f "$BATS_FILE_TMPDIR/skip" ]; then
-		skip "$(cat "$BATS_FILE_TMPDIR/skip")"
-	fi
-}
+# nope and skip_if_noted (a file skipped from setup_file) are in helper.bash.
 
 setup_file() {
 	[ -n "${IRACER_DEB_CROSS:-}" ] || { nope "no cross-built package: run make check-deb (sets IRACER_DEB_CROSS)"; return 0; }
@@ -38,11 +29,6 @@ setup() {
 	skip_if_noted
 	read -r ARCH QARCH <"$BATS_FILE_TMPDIR/arch"
 	ROOT=$BATS_FILE_TMPDIR/root
-}
-
-teardown() {
-	exec 7>&- 2>/dev/null || true
-	common_teardown
 }
 
 # A program of the package under qemu.

@@ -16,36 +16,7 @@ body() {
 	grep -v '^#' "$1"
 }
 
-# Start a command in its own session with SIGINT at its default (bats starts
-# background jobs with it ignored), like a terminal would.
-bg_session() {
-	"$PY" -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.setsid()
-os.execv(sys.argv[1], sys.argv[1:])' "$@" &
-	BG_PID=$!
-	BG_PIDS+=("$BG_PID")
-}
-
-start_drive() {
-	PORT=$(free_port)
-	IRACER_BIN="$BIN" bg_session "$DRIVE" -p "$PORT" "$@" >drive.out 2>drive.err
-	DRIVE_PID=$BG_PID
-	wait_until 10 grep -q "^http://127.0.0.1:$PORT/" drive.out || {
-		cat drive.err >&2
-		return 1
-	}
-	URL="ws://127.0.0.1:$PORT/ws"
-}
-
-stop_drive() {
-	kill -INT "$DRIVE_PID"
-	wait_exit "$DRIVE_PID" 15
-	if grep -E -q 'Sanitizer|runtime error:' drive.err; then
-		cat drive.err >&2
-		return 1
-	fi
-}
+# start_drive, stop_drive and ws are in helper.bash.
 
 # "x y heading" from an iracer-sim summary line on stdin (the last one).
 pose() {
@@ -255,7 +226,7 @@ EOF2
 
 @test "iracer-drive --sim --record: a drive from the page becomes a route that ends where the car did" {
 	start_drive --sim --record F
-	"$PY" "$TOP/tests/ws-script.py" "$URL" --read 0.3 \
+	ws --steps --read 0.3 "$URL" \
 		'1.0={"command":"forward","speed":12}' '1.0={"command":"forward-left","speed":12}' \
 		'0.5={"command":"stop"}' '0.5={"command":"backward","speed":10}' '0.3={"command":"stop"}' >/dev/null
 	stop_drive
@@ -282,7 +253,7 @@ EOF2
 
 @test "iracer-drive: the page asks for a recording and gets the route back on the back channel" {
 	start_drive --sim
-	"$PY" "$TOP/tests/ws-script.py" "$URL" --read 0.5 '0.2={"command":"record","action":"start"}' \
+	ws --steps --read 0.5 "$URL" '0.2={"command":"record","action":"start"}' \
 		'0.5={"command":"forward","speed":9}' '0.2={"command":"stop"}' \
 		'0.1={"command":"record","action":"stop"}' >got.txt
 	stop_drive

@@ -98,10 +98,6 @@ end_live() {
 	wait_exit "$LIVE" 10
 }
 
-ws() {
-	"$PY" "$TOP/tests/ws-client.py" --drive "$@"
-}
-
 # A WebSocket client drives the block's page: the car gets $2, and a stop after.
 drive_page() {
 	local url=$1 msg=$2 byte=$3
@@ -457,7 +453,7 @@ fifo_bytes() {
 # The page drives iracer-drive's car at $1 as a driver would: forward 12 for 0.6 s,
 # a stop, 0.4 s still, backward 10 for 0.3 s, a stop.
 drive_a_route() {
-	"$PY" "$TOP/tests/ws-script.py" "$1" --read 0.3 \
+	ws --steps --read 0.3 "$1" \
 		'0.6={"command":"forward","speed":12}' '0.4={"command":"stop"}' \
 		'0.3={"command":"backward","speed":10}' '0.3={"command":"stop"}' >/dev/null
 }

@@ -6,93 +6,25 @@ usage: ws-attack.py upgrade [--host H] [--origin O] [--proto P] [--pipeline] URL
        ws-attack.py timed-upgrade --count N --every SECS URL
 
 upgrade: a WebSocket upgrade with exactly these headers; prints "status CODE"
-  (and exits 2) or "open", then runs the actions:
-    send:TEXT      a masked text frame
-    unmasked:TEXT  an unmasked text frame (RFC 6455 forbids it)
-    wait-close     print "closed CODE" when the server closes (or "eof")
+  (and exits 2) or "open", then runs the actions of tests/wsraw.py
+  (send:TEXT, unmasked:TEXT, wait-close, sleep:SECS...).
   --pipeline sends a masked frame in the same packet as the request.
 flood: N idle TCP connections from ADDR, each reopened when closed, for S
   seconds; prints "opened N" at the end (how many connects it made).
 timed-upgrade: N upgrades, one every SECS; prints the slowest time to 101
   in ms and how many took over a second: "max_ms X over_1s Y failed Z".
 """
-import base64
-import os
 import selectors
 import signal
 import socket
-import struct
 import sys
 import time
 import urllib.parse
 
+import wsraw
+from wsraw import frame, out, read_status, request
+
 TIMEOUT = 10
-
-
-def out(line):
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
-def frame(opcode, payload, masked=True):
-    head = bytes([0x80 | opcode])
-    n = len(payload)
-    bit = 0x80 if masked else 0
-    if n < 126:
-        head += bytes([bit | n])
-    else:
-        head += bytes([bit | 126]) + struct.pack("!H", n)
-    if not masked:
-        return head + payload
-    mask = os.urandom(4)
-    return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-
-
-def read_close(sock):
-    data = b""
-    sock.settimeout(TIMEOUT)
-    while True:
-        try:
-            chunk = sock.recv(65536)
-        except ConnectionResetError:
-            return "eof"
-        if not chunk:
-            return "eof"
-        data += chunk
-        while len(data) >= 2:
-            op, n, off = data[0] & 0x0F, data[1] & 0x7F, 2
-            if n == 126:
-                n, off = struct.unpack("!H", data[2:4])[0], 4
-            if len(data) < off + n:
-                break
-            payload, data = data[off:off + n], data[off + n:]
-            if op == 8:
-                return str(struct.unpack("!H", payload[:2])[0]) if len(payload) >= 2 else "1005"
-
-
-def request(u, host, origin, proto):
-    key = base64.b64encode(os.urandom(16)).decode()
-    path = (u.path or "/") + (("?" + u.query) if u.query else "")
-    req = f"GET {path} HTTP/1.1\r\n"
-    if host != "":
-        req += f"Host: {host or u.netloc}\r\n"
-    req += ("Upgrade: websocket\r\nConnection: Upgrade\r\n"
-            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n")
-    if origin:
-        req += f"Origin: {origin}\r\n"
-    if proto:
-        req += f"Sec-WebSocket-Protocol: {proto}\r\n"
-    return (req + "\r\n").encode()
-
-
-def read_status(sock):
-    resp = b""
-    while b"\r\n\r\n" not in resp:
-        chunk = sock.recv(1)
-        if not chunk:
-            return 0
-        resp += chunk
-    return int(resp.split(b" ")[1])
 
 
 def upgrade(args):
@@ -105,31 +37,12 @@ def upgrade(args):
         else:
             opts[args[0]] = args[1]
             args = args[2:]
-    u = urllib.parse.urlsplit(args[0])
-    sock = socket.create_connection((u.hostname, u.port), timeout=TIMEOUT)
-    req = request(u, opts["--host"], opts["--origin"], opts["--proto"])
-    if pipeline:
-        req += frame(1, b"pipelined")
-    sock.sendall(req)
-    status = read_status(sock)
-    if status != 101:
-        out(f"status {status}")
+    first = frame(1, b"pipelined") if pipeline else b""
+    sock = wsraw.upgrade(args[0], TIMEOUT, first,
+                         host=opts["--host"], origin=opts["--origin"], proto=opts["--proto"])
+    if sock is None:
         return 2
-    out("open")
-    for act in args[1:]:
-        name, _, rest = act.partition(":")
-        if name == "send":
-            sock.sendall(frame(1, rest.encode()))
-        elif name == "unmasked":
-            sock.sendall(frame(1, rest.encode(), masked=False))
-        elif name == "wait-close":
-            out(f"closed {read_close(sock)}")
-        elif name == "sleep":
-            time.sleep(float(rest))
-        else:
-            raise SystemExit(f"ws-attack.py: unknown action {act}")
-    sock.close()
-    return 0
+    return wsraw.run_actions(sock, args[1:], TIMEOUT)
 
 
 def flood(args):
@@ -204,7 +117,7 @@ def timed_upgrade(args):
         try:
             sock = socket.create_connection((u.hostname, u.port), timeout=5)
             sock.settimeout(5)
-            sock.sendall(request(u, None, None, None))
+            sock.sendall(request(u))
             ok = read_status(sock) == 101
             sock.close()
         except OSError:

@@ -3,11 +3,16 @@
 
 usage: ws-client.py [--origin O] [--clients N] [--raw] URL ACTION...
        ws-client.py --drive [--gap S] [--every S] [--for S] [--read S] URL MESSAGE...
+       ws-client.py --drive --steps [--every S] [--read S] URL SECONDS=MESSAGE...
 
 --drive drives like the page: it sends each MESSAGE (--gap seconds apart), then
 with --every re-sends the last one that often for --for seconds (the heartbeat),
 prints every message received, one per line, until --read seconds after the
 last send, and closes. Exit 69 when the connection is refused or rejected.
+With --steps, a script: each MESSAGE is sent and, for a drive command (not
+stop, not record), sent again every --every seconds until SECONDS have passed
+since its step began (default 0.1 s, the page's heartbeat); steps follow
+each other on absolute deadlines.
 
 Otherwise the ACTIONs test the protocol. Actions, run in order by every client:
   send:TEXT      send a text message ({c} is the client number, \\n a newline)
@@ -27,23 +32,19 @@ the server refuses the upgrade, exits 3 on a timeout.
 """
 import argparse
 import asyncio
-import base64
-import os
+import json
 import socket
 import ssl
 import struct
 import sys
 import time
-import urllib.parse
 
 import websockets
 
+import wsraw
+from wsraw import out
+
 TIMEOUT = 15
-
-
-def out(line):
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
 
 
 def expand(text, c, j=None):
@@ -130,6 +131,47 @@ async def run_all(args):
 
 # ---- --drive: messages and a heartbeat, as the page sends them ----
 
+async def send_messages(ws, a):
+    for i, m in enumerate(a.actions):
+        if i:
+            await asyncio.sleep(a.gap)
+        await ws.send(m)
+    if a.every and a.actions:
+        end = time.monotonic() + getattr(a, "for")
+        while time.monotonic() < end:
+            await asyncio.sleep(a.every)
+            try:
+                await ws.send(a.actions[-1])
+            except websockets.exceptions.ConnectionClosed:
+                break
+
+
+def heartbeat(message):
+    """A drive command is repeated while its step lasts; stop and record are not."""
+    try:
+        cmd = json.loads(message).get("command")
+    except (ValueError, AttributeError):
+        return False
+    return cmd not in ("stop", "record")
+
+
+async def send_steps(ws, a):
+    """Each action SECONDS=MESSAGE, on absolute deadlines, so the steps do not drift."""
+    every = a.every or 0.1  # the page's heartbeat
+    t = time.monotonic()
+    for step in a.actions:
+        secs, message = step.split("=", 1)
+        end = t + float(secs)
+        await ws.send(message)
+        nxt = t + every
+        while heartbeat(message) and nxt < end - 1e-3:
+            await asyncio.sleep(max(0, nxt - time.monotonic()))
+            await ws.send(message)
+            nxt += every
+        await asyncio.sleep(max(0, end - time.monotonic()))
+        t = end
+
+
 async def run_drive(a):
     try:
         ws = await websockets.connect(
@@ -146,18 +188,7 @@ async def run_drive(a):
             pass
 
     task = asyncio.create_task(reader())
-    for i, m in enumerate(a.actions):
-        if i:
-            await asyncio.sleep(a.gap)
-        await ws.send(m)
-    if a.every and a.actions:
-        end = time.monotonic() + getattr(a, "for")
-        while time.monotonic() < end:
-            await asyncio.sleep(a.every)
-            try:
-                await ws.send(a.actions[-1])
-            except websockets.exceptions.ConnectionClosed:
-                break
+    await (send_steps(ws, a) if a.steps else send_messages(ws, a))
     await asyncio.sleep(a.read)
     await ws.close()
     await asyncio.wait_for(task, 2)
@@ -166,87 +197,11 @@ async def run_drive(a):
 
 # ---- raw socket client, for what a well-behaved library will not send ----
 
-def raw_frame(opcode, payload):
-    mask = os.urandom(4)
-    head = bytes([0x80 | opcode])
-    n = len(payload)
-    if n < 126:
-        head += bytes([0x80 | n])
-    elif n < 65536:
-        head += bytes([0x80 | 126]) + struct.pack("!H", n)
-    else:
-        head += bytes([0x80 | 127]) + struct.pack("!Q", n)
-    return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-
-
-def raw_read_close(sock):
-    data = b""
-    sock.settimeout(TIMEOUT)
-    while True:
-        chunk = sock.recv(65536)
-        if not chunk:
-            return None
-        data += chunk
-        while len(data) >= 2:
-            op, n = data[0] & 0x0F, data[1] & 0x7F
-            off = 2
-            if n == 126:
-                n, off = struct.unpack("!H", data[2:4])[0], 4
-            elif n == 127:
-                n, off = struct.unpack("!Q", data[2:10])[0], 10
-            if len(data) < off + n:
-                break
-            payload, data = data[off:off + n], data[off + n:]
-            if op == 8:
-                return struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1005
-
-
 def run_raw(args):
-    u = urllib.parse.urlsplit(args.url)
-    sock = socket.create_connection((u.hostname, u.port), timeout=TIMEOUT)
-    key = base64.b64encode(os.urandom(16)).decode()
-    path = (u.path or "/") + (("?" + u.query) if u.query else "")
-    req = (f"GET {path} HTTP/1.1\r\nHost: {u.hostname}:{u.port}\r\n"
-           "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-           f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n")
-    if args.origin:
-        req += f"Origin: {args.origin}\r\n"
-    sock.sendall((req + "\r\n").encode())
-    resp = b""
-    while b"\r\n\r\n" not in resp:
-        chunk = sock.recv(1)
-        if not chunk:
-            raise SystemExit("ws-client.py: connection closed during handshake")
-        resp += chunk
-    status = int(resp.split(b" ")[1])
-    if status != 101:
-        out(f"status {status}")
+    sock = wsraw.upgrade(args.url, TIMEOUT, origin=args.origin)
+    if sock is None:
         return 2
-    out("open")
-    for act in args.actions:
-        name, _, rest = act.partition(":")
-        if name == "send":
-            sock.sendall(raw_frame(1, expand(rest, 1).encode()))
-        elif name == "badutf8":
-            sock.sendall(raw_frame(1, b"ok \xff\xfe bad"))
-        elif name == "binary":
-            sock.sendall(raw_frame(2, expand(rest, 1).encode()))
-        elif name == "wait-close":
-            out(f"closed {raw_read_close(sock)}")
-        elif name == "reset":
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            sock.close()
-            out("reset")
-            return 0
-        elif name == "silent":
-            out("silent")
-            time.sleep(3600)
-        elif name == "sleep":
-            time.sleep(float(rest))
-        else:
-            raise SystemExit(f"ws-client.py: unknown raw action {act}")
-    sock.close()
-    return 0
+    return wsraw.run_actions(sock, args.actions, TIMEOUT, lambda t: expand(t, 1))
 
 
 def main():
@@ -255,6 +210,7 @@ def main():
     p.add_argument("--clients", type=int, default=1)
     p.add_argument("--raw", action="store_true")
     p.add_argument("--drive", action="store_true")
+    p.add_argument("--steps", action="store_true")
     p.add_argument("--gap", type=float, default=0.05)
     p.add_argument("--every", type=float, default=0)
     p.add_argument("--for", type=float, default=0)

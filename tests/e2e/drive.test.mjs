@@ -9,80 +9,15 @@
 // tests/out/shots): desktop.png, phone.png (375x667), landscape.png, and more;
 // --docs copies desktop.png and phone.png to docs/ for the README.
 
-import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { failures, freePort, launchChromium, ok, sleep, tested, until } from './harness.mjs';
+import { crashed, Drive, failures, finish, launchChromium, ok, shotsDir, sleep, top, until } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const top = path.resolve(here, '../..');
 const args = process.argv.slice(2);
-const shots = path.resolve(args.includes('--shots') ? args[args.indexOf('--shots') + 1] : path.join(top, 'tests/out/shots'));
-fs.mkdirSync(shots, { recursive: true });
+const shots = shotsDir(args);
 const STOP_BOUND_MS = 1000;	// the acceptance bound; the design gives about 300 ms
 
 const results = {};
-
-// --- iracer-drive --sim, its sim log parsed as it comes ---
-class Drive {
-	async start() {
-		this.port = await freePort();
-		this.log = [];		// {t, byte, at (Date.now())}
-		this.stderr = '';
-		const env = { ...process.env, IRACER_BIN: process.env.IRACER_BIN || path.join(top, 'bin') };
-		// --shared: this test drives from several pages at once (one driver is the default)
-		this.proc = spawn(path.join(top, 'scripts/iracer-drive'), ['--sim', '--shared', '-v', '-p', String(this.port)],
-			{ env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-		let partial = '';
-		this.proc.stderr.on('data', (d) => {
-			this.stderr += d;
-			partial += d;
-			const lines = partial.split('\n');
-			partial = lines.pop();
-			for (const line of lines) {
-				const m = line.match(/^iracer-sim: ([0-9.]+) (0x[0-9a-f]{2}) /);
-				if (m)
-					this.log.push({ t: Number(m[1]), byte: parseInt(m[2], 16), at: Date.now() });
-			}
-		});
-		let out = '';
-		this.proc.stdout.on('data', (d) => { out += d; });
-		this.exited = new Promise((r) => this.proc.on('exit', (code, sig) => r({ code, sig })));
-		const url = await until(() => (out.match(/^(http:\/\/\S+)$/m) || [])[1], 15000);
-		if (!url)
-			throw new Error(`iracer-drive did not print its URL:\n${this.stderr}`);
-		this.url = url;
-	}
-
-	mark() {
-		return this.log.length;
-	}
-
-	since(i) {
-		return this.log.slice(i);
-	}
-
-	last() {
-		return this.log.length ? this.log[this.log.length - 1].byte : null;
-	}
-
-	// First byte at or after mark i that satisfies pred.
-	async waitByte(i, pred, ms = 3000) {
-		return until(() => this.log.slice(i).find((e) => pred(e.byte)), ms);
-	}
-
-	async stop() {
-		if (this.proc.exitCode === null)
-			this.proc.kill('SIGINT');
-		const r = await Promise.race([this.exited, sleep(10000).then(() => null)]);
-		if (!r) {
-			process.kill(-this.proc.pid, 'SIGKILL');
-			throw new Error('iracer-drive did not end on SIGINT');
-		}
-		return r;
-	}
-}
 
 const hi = (b) => b >> 4, lo = (b) => b & 15;
 const hex = (b) => `0x${b.toString(16).padStart(2, '0')}`;
@@ -115,8 +50,8 @@ async function stopDelay(drive, i, t0) {
 }
 
 async function main() {
-	const drive = new Drive();
-	await drive.start();
+	// --shared: this test drives from several pages at once (one driver is the default)
+	const drive = await new Drive().start(['--shared']);
 	console.log(`# iracer-drive --sim at ${drive.url}`);
 	let chrome = await launchChromium();
 	try {
@@ -313,14 +248,7 @@ async function main() {
 		fs.copyFileSync(path.join(shots, 'phone.png'), path.join(top, 'docs/screenshot-phone.png'));
 		console.log('# copied desktop.png and phone.png to docs/');
 	}
-	console.log(`1..${tested()}`);
-	console.log(`# stop delays (ms): ${JSON.stringify(results)}`);
-	console.log(`# screenshots in ${shots}`);
-	process.exit(failures() ? 1 : 0);
+	finish(`stop delays (ms): ${JSON.stringify(results)}`, `screenshots in ${shots}`);
 }
 
-main().catch((e) => {
-	ok(false, "the test ran to the end", e.stack);
-	console.log(`1..${tested()}`);
-	process.exit(1);
-});
+main().catch(crashed);

@@ -12,69 +12,13 @@ import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { failures, freePort, launchChromium, ok, sleep, tested, until } from './harness.mjs';
+import { bin, crashed, Drive, failures, finish, freePort, launchChromium, ok, shotsDir, sleep, top, until } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const top = path.resolve(here, '../..');
-const bin = process.env.IRACER_BIN || path.join(top, 'bin');
 const args = process.argv.slice(2);
-const shots = path.resolve(args.includes('--shots') ? args[args.indexOf('--shots') + 1] : path.join(top, 'tests/out/shots'));
-fs.mkdirSync(shots, { recursive: true });
+const shots = shotsDir(args);
 const PHONE = { viewport: { width: 375, height: 667 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
 
 const figures = {};
-
-// --- iracer-drive --sim, its sim byte log parsed as it comes ---
-class Drive {
-	async start(extra = [], port = null) {
-		this.port = port || await freePort();
-		this.log = [];		// {byte, at (Date.now())}
-		this.stderr = '';
-		const env = { ...process.env, IRACER_BIN: bin };
-		this.proc = spawn(path.join(top, 'scripts/iracer-drive'), ['--sim', '-v', '-p', String(this.port), ...extra],
-			{ env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-		let partial = '';
-		this.proc.stderr.on('data', (d) => {
-			this.stderr += d;
-			partial += d;
-			const lines = partial.split('\n');
-			partial = lines.pop();
-			for (const line of lines) {
-				const m = line.match(/^iracer-sim: [0-9.]+ (0x[0-9a-f]{2}) /);
-				if (m)
-					this.log.push({ byte: parseInt(m[1], 16), at: Date.now() });
-			}
-		});
-		let out = '';
-		this.proc.stdout.on('data', (d) => { out += d; });
-		this.exited = new Promise((r) => this.proc.on('exit', (code, sig) => r({ code, sig })));
-		const url = await until(() => (out.match(/^(https?:\/\/\S+)$/m) || [])[1], 15000);
-		if (!url)
-			throw new Error(`iracer-drive did not print its URL:\n${this.stderr}`);
-		this.url = url;
-		return this;
-	}
-
-	mark() {
-		return this.log.length;
-	}
-
-	async waitByte(i, pred, ms = 3000) {
-		return until(() => this.log.slice(i).find((e) => pred(e.byte)), ms);
-	}
-
-	async stop() {
-		if (this.proc.exitCode === null)
-			this.proc.kill('SIGINT');
-		const r = await Promise.race([this.exited, sleep(10000).then(() => null)]);
-		if (!r) {
-			process.kill(-this.proc.pid, 'SIGKILL');
-			throw new Error('iracer-drive did not end on SIGINT');
-		}
-		return r;
-	}
-}
 
 // --- a ws-bridge serving the page, its stdin written by this test (the car side) ---
 async function fakeCarSide(extra = []) {
@@ -499,13 +443,7 @@ async function main() {
 			fs.copyFileSync(path.join(shots, f), path.join(top, 'docs', `screenshot-${f}`));
 		console.log('# copied the watcher, link-down and dropped screenshots to docs/');
 	}
-	console.log(`1..${tested()}`);
-	console.log(`# figures: ${JSON.stringify(figures)}`);
-	process.exit(failures() ? 1 : 0);
+	finish(`figures: ${JSON.stringify(figures)}`);
 }
 
-main().catch((e) => {
-	ok(false, "the test ran to the end", e.stack);
-	console.log(`1..${tested()}`);
-	process.exit(1);
-});
+main().catch(crashed);

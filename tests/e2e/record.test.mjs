@@ -7,56 +7,21 @@
 //
 // Prints TAP; exits 0 when every check passes.
 
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { failures, freePort, launchChromium, ok, sleep, tested, until } from './harness.mjs';
+import { bin, crashed, Drive, finish, launchChromium, ok, shotsDir, sleep, until } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const top = path.resolve(here, '../..');
-const args = process.argv.slice(2);
-const shots = path.resolve(args.includes('--shots') ? args[args.indexOf('--shots') + 1] : path.join(top, 'tests/out/shots'));
-fs.mkdirSync(shots, { recursive: true });
-const bin = process.env.IRACER_BIN || path.join(top, 'bin');
+const shots = shotsDir(process.argv.slice(2));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'iracer-record-e2e-'));
-
-
-// iracer-drive --sim -v --record FILE; the sim's byte log tells what the car got.
-async function startDrive(record) {
-	const port = await freePort();
-	const d = { bytes: [], stderr: '' };
-	d.proc = spawn(path.join(top, 'scripts/iracer-drive'), ['--sim', '-v', '-p', String(port), '--record', record],
-		{ env: { ...process.env, IRACER_BIN: bin }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-	d.proc.stderr.on('data', (c) => {
-		d.stderr += c;
-		d.bytes = [...d.stderr.matchAll(/^iracer-sim: [0-9.]+ (0x[0-9a-f]{2}) /gm)].map((m) => m[1]);
-	});
-	let out = '';
-	d.proc.stdout.on('data', (c) => { out += c; });
-	d.exited = new Promise((r) => d.proc.on('exit', (code) => r(code)));
-	d.url = await until(() => (out.match(/^(http:\/\/\S+)$/m) || [])[1], 15000);
-	if (!d.url)
-		throw new Error(`iracer-drive did not print its URL:\n${d.stderr}`);
-	return d;
-}
-
-async function stopDrive(d) {
-	if (d.proc.exitCode === null)
-		d.proc.kill('SIGINT');
-	const code = await Promise.race([d.exited, sleep(15000).then(() => null)]);
-	if (code === null)
-		process.kill(-d.proc.pid, 'SIGKILL');
-	return code;
-}
 
 // The route's command lines (no comments).
 const body = (text) => text.split('\n').filter((l) => l && !l.startsWith('#'));
 
 async function main() {
 	const whole = path.join(tmp, 'whole.route');
-	const drive = await startDrive(whole);
+	const drive = await new Drive().start(['--record', whole]);
 	console.log(`# iracer-drive --sim --record at ${drive.url}`);
 	const chrome = await launchChromium();
 	try {
@@ -94,7 +59,7 @@ async function main() {
 		await page.mouse.down();
 		await sleep(800);
 		await page.mouse.up();
-		await until(() => drive.bytes.includes('0x1c') && drive.bytes[drive.bytes.length - 1] === '0x00', 3000);
+		await until(() => drive.bytes().includes(0x1c) && drive.last() === 0, 3000);
 		await sleep(300);
 		await page.screenshot({ path: path.join(shots, 'record.png') });
 
@@ -128,18 +93,13 @@ async function main() {
 		ok(errors.length === 0, 'no errors in the page', errors.join('; '));
 	} finally {
 		await chrome.close();
-		const code = await stopDrive(drive);
+		const { code } = await drive.stop(15000);
 		ok(code === 0, 'iracer-drive ends on SIGINT', `status ${code}`);
 	}
 	const w = fs.existsSync(whole) ? body(fs.readFileSync(whole, 'utf8')) : [];
 	ok(/^forward 12 \d+ms$/.test(w[0] || '') && w[w.length - 1] === 'stop', '--record FILE holds the whole drive too', w.join(' / '));
 	fs.rmSync(tmp, { recursive: true, force: true });
-	console.log(`1..${tested()}`);
-	process.exit(failures() ? 1 : 0);
+	finish();
 }
 
-main().catch((e) => {
-	ok(false, "the test ran to the end", e.stack);
-	console.log(`1..${tested()}`);
-	process.exit(1);
-});
+main().catch(crashed);

@@ -16,44 +16,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { failures, freePort, launchChromium, ok, sleep, tested, until } from './harness.mjs';
+import { crashed, Drive, finish, freePort, launchChromium, ok, sleep, top, until } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const top = path.resolve(here, '../..');
 const NGINX = process.env.NGINX || '/usr/sbin/nginx';
-
-// iracer-drive --sim with the sim's byte log (-v) parsed as it comes.
-async function startDrive(extra) {
-	const d = { port: await freePort(), log: [], stderr: '' };
-	const env = { ...process.env, IRACER_BIN: process.env.IRACER_BIN || path.join(top, 'bin') };
-	d.proc = spawn(path.join(top, 'scripts/iracer-drive'), ['--sim', '-v', '-p', String(d.port), ...extra],
-		{ env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-	let partial = '', out = '';
-	d.proc.stderr.on('data', (chunk) => {
-		d.stderr += chunk;
-		partial += chunk;
-		const lines = partial.split('\n');
-		partial = lines.pop();
-		for (const line of lines) {
-			const m = line.match(/^iracer-sim: ([0-9.]+) (0x[0-9a-f]{2}) /);
-			if (m)
-				d.log.push(parseInt(m[2], 16));
-		}
-	});
-	d.proc.stdout.on('data', (chunk) => { out += chunk; });
-	d.exited = new Promise((r) => d.proc.on('exit', (code) => r(code)));
-	d.url = await until(() => (out.match(/^(http:\/\/\S+)$/m) || [])[1], 15000);
-	if (!d.url)
-		throw new Error(`iracer-drive did not print its URL:\n${d.stderr}`);
-	d.stop = async () => {
-		if (d.proc.exitCode === null)
-			d.proc.kill('SIGINT');
-		if (!await Promise.race([d.exited.then(() => true), sleep(10000)]))
-			process.kill(-d.proc.pid, 'SIGKILL');
-	};
-	return d;
-}
 
 // nginx as in examples/nginx-iracer.conf, on a free port, all its files in dir.
 async function startNginx(dir, portA, portB) {
@@ -107,20 +72,20 @@ async function openPage(ctx, url, state = 'connected') {
 
 // Hold a key until the car's log shows a byte with high nibble dir; then let go.
 async function driveWith(page, key, car, dir) {
-	const i = car.log.length;
+	const i = car.mark();
 	await page.locator('#joystick').focus();
 	await page.keyboard.down(key);
-	const got = await until(() => car.log.slice(i).some((b) => b >> 4 === dir), 3000);
+	const got = await until(() => car.bytes(i).some((b) => b >> 4 === dir), 3000);
 	await page.keyboard.up(key);
-	await until(() => car.log.at(-1) === 0, 2000);
+	await until(() => car.last() === 0, 2000);
 	return got;
 }
 
 async function main() {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iracer-security-'));
 	fs.writeFileSync(`${dir}/a.token`, 'tok-a-0123456789abcdef\n', { mode: 0o600 });
-	const a = await startDrive(['--host', 'car.test', '--token-file', `${dir}/a.token`]);
-	const b = await startDrive(['--host', 'car.test']);
+	const a = await new Drive().start(['--host', 'car.test', '--token-file', `${dir}/a.token`]);
+	const b = await new Drive().start(['--host', 'car.test']);
 	let nginx = null, chrome = null;
 	try {
 		nginx = await startNginx(dir, a.port, b.port);
@@ -132,14 +97,14 @@ async function main() {
 		// 1. both cars through nginx, TLS, prefixes; each page moves its own car only
 		const pa = await openPage(ctx, `${base}/car/a/?token=tok-a-0123456789abcdef`);
 		const pb = await openPage(ctx, `${base}/car/b/`);
-		const [la, lb] = [a.log.length, b.log.length];
+		const [la, lb] = [a.mark(), b.mark()];
 		const movedA = await driveWith(pa, 'KeyW', a, 1);
-		ok(movedA && !b.log.slice(lb).some((x) => x !== 0), 'through nginx: page /car/a/ drives car A (forward) and car B does not move',
-			`A ${a.log.slice(la).length} bytes, B ${b.log.slice(lb).map((x) => x.toString(16)).join(' ')}`);
-		const [la2, lb2] = [a.log.length, b.log.length];
+		ok(movedA && !b.bytes(lb).some((x) => x !== 0), 'through nginx: page /car/a/ drives car A (forward) and car B does not move',
+			`A ${a.bytes(la).length} bytes, B ${b.bytes(lb).map((x) => x.toString(16)).join(' ')}`);
+		const [la2, lb2] = [a.mark(), b.mark()];
 		const movedB = await driveWith(pb, 'KeyS', b, 2);
-		ok(movedB && !a.log.slice(la2).some((x) => x !== 0), 'through nginx: page /car/b/ drives car B (backward) and car A does not move',
-			`B ${b.log.slice(lb2).length} bytes, A ${a.log.slice(la2).map((x) => x.toString(16)).join(' ')}`);
+		ok(movedB && !a.bytes(la2).some((x) => x !== 0), 'through nginx: page /car/b/ drives car B (backward) and car A does not move',
+			`B ${b.bytes(lb2).length} bytes, A ${a.bytes(la2).map((x) => x.toString(16)).join(' ')}`);
 		const head = await pa.response.allHeaders();
 		ok(head['x-frame-options'] === 'DENY' && /frame-ancestors 'none'/.test(head['content-security-policy'] || '') &&
 			head['referrer-policy'] === 'no-referrer', 'through nginx: the page carries X-Frame-Options, CSP and Referrer-Policy',
@@ -164,12 +129,12 @@ async function main() {
 		const why = await pb2.locator('#why').textContent();
 		ok(/watching/i.test(text) && /another browser drives/i.test(why || ''), 'a second page watches and its controls say why',
 			`"${text}" / "${why}"`);
-		const lw = b.log.length;
+		const lw = b.mark();
 		await pb2.locator('#joystick').focus();
 		await pb2.keyboard.down('KeyW');
 		await sleep(600);
 		await pb2.keyboard.up('KeyW');
-		ok(!b.log.slice(lw).some((x) => x >> 4 === 1), 'the watcher\'s keys do not move the car');
+		ok(!b.bytes(lw).some((x) => x >> 4 === 1), 'the watcher\'s keys do not move the car');
 		await pb.close();
 		const took = await until(() => pb2.evaluate(() => document.getElementById('conn').dataset.state === 'connected'), 5000);
 		ok(took && await driveWith(pb2, 'KeyW', b, 1), 'when the driver leaves, the watcher is told it drives, and it drives');
@@ -180,7 +145,7 @@ async function main() {
 		const evil = await ctx.newPage();
 		await evil.route(`${evilOrigin}/`, (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><p>cat pictures</p>' }));
 		await evil.goto(`${evilOrigin}/`);
-		const lr = b.log.length;
+		const lr = b.mark();
 		const verdict = await evil.evaluate((url) => new Promise((resolve) => {
 			const ws = new WebSocket(url);
 			ws.onopen = () => {
@@ -192,7 +157,7 @@ async function main() {
 			setTimeout(() => resolve('timeout'), 5000);
 		}), `ws://evil.example:${b.port}/ws`);
 		await sleep(500);
-		ok(verdict === 'refused' && !b.log.slice(lr).some((x) => x !== 0), 'DNS rebinding in Chromium: the upgrade to evil.example is refused, nothing moves',
+		ok(verdict === 'refused' && !b.bytes(lr).some((x) => x !== 0), 'DNS rebinding in Chromium: the upgrade to evil.example is refused, nothing moves',
 			verdict);
 		const page421 = await ctx.newPage();
 		const resp = await page421.goto(`http://evil.example:${b.port}/`);
@@ -202,16 +167,12 @@ async function main() {
 			await chrome.close();
 		if (nginx)
 			nginx.close();
-		await a.stop();
-		await b.stop();
+		// (as before the shared Drive: a slow end is killed, not a failure here)
+		for (const d of [a, b])
+			await d?.stop().catch(() => {});
 		fs.rmSync(dir, { recursive: true, force: true });
 	}
-	console.log(`1..${tested()}`);
-	process.exit(failures() ? 1 : 0);
+	finish();
 }
 
-main().catch((e) => {
-	ok(false, "the test ran to the end", e.stack);
-	console.log(`1..${tested()}`);
-	process.exit(1);
-});
+main().catch(crashed);

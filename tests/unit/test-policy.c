@@ -8,18 +8,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "check.h"
 #include "policy.h"
 #include "wsmask.h"
-
-static int failed;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                     \
-			failed = 1;                                                                \
-		}                                                                                  \
-	} while (0)
 
 static void test_host(void)
 {

@@ -6,18 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "wskeep.h"
 #include "wsring.h"
-
-static int failed;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                     \
-			failed = 1;                                                                \
-		}                                                                                  \
-	} while (0)
 
 static void feed(struct wsring *r, const char *s)
 {

@@ -6,15 +6,13 @@
 # 00:AA:01:00:00:00 exactly as a user runs it. tests/vm/pair.bats checks each case.
 # shellcheck disable=SC2030,SC2031 # bats runs each test in its own subshell
 
-load '/usr/lib/bats/bats-support/load'
-load '/usr/lib/bats/bats-assert/load'
+load guest
 
 CAR=00:AA:01:01:00:01
 HOST=00:AA:01:00:00:00
 
 setup() {
-	cd "$BATS_TEST_TMPDIR" || return 1
-	BG_PIDS=()
+	guest_setup
 }
 
 teardown() {

@@ -5,29 +5,23 @@
 # with systemctl; each "SVC: name: value" line it prints on the console is checked here.
 # `make check-deb` runs it (as root, with QEMU and mmdebstrap).
 
-load '/usr/lib/bats/bats-support/load'
-load '/usr/lib/bats/bats-assert/load'
+load host
 
 setup_file() {
-	local work=$BATS_TEST_DIRNAME/work
-	[ -f "$work/service-initrd.gz" ] || {
-		echo "tests/vm/service-build has not run" >&2
-		return 1
-	}
-	rm -f "$work/console-service.log"
-	IRACER_VM_INITRD=$work/service-initrd.gz IRACER_VM_MEM=1536 IRACER_VM_TIMEOUT=${IRACER_VM_TIMEOUT:-240} \
+	need_image service-initrd.gz tests/vm/service-build
+	rm -f "$WORK/console-service.log"
+	IRACER_VM_INITRD=$WORK/service-initrd.gz IRACER_VM_MEM=1536 IRACER_VM_TIMEOUT=${IRACER_VM_TIMEOUT:-240} \
 		"$BATS_TEST_DIRNAME/boot" service >/dev/null 2>&1 3>&- || true
 }
 
 # The value of the console's "SVC: $1: value" line.
 svc() {
-	sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\r$//' "$BATS_TEST_DIRNAME/work/console-service.log" |
-		sed -n "s/^SVC: $1: //p" | head -n 1
+	console service | sed -n "s/^SVC: $1: //p" | head -n 1
 }
 
 @test "service: the VM booted systemd and the test ran to its end" {
 	assert_equal "$(svc booted | sed 's/,.*//')" 'systemd 252'
-	run grep -c '^SVC: done' "$BATS_TEST_DIRNAME/work/console-service.log"
+	run grep -c '^SVC: done' "$WORK/console-service.log"
 	assert_output 1
 }
 

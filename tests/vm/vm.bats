@@ -5,16 +5,12 @@
 # case that tests/vm/rfcomm.bats ran inside, over the serial console.
 # Run it with `make check-vm` (it builds the programs and the VM first).
 
-load '/usr/lib/bats/bats-support/load'
-load '/usr/lib/bats/bats-assert/load'
+load host
 
 setup_file() {
-	local work=$BATS_TEST_DIRNAME/work start pids=()
-	[ -f "$work/initrd.gz" ] || {
-		echo "tests/vm/build has not run" >&2
-		return 1
-	}
-	rm -f "$work"/console-ssp.log "$work"/console-legacy.log
+	local start pids=()
+	need_image initrd.gz tests/vm/build
+	rm -f "$WORK"/console-ssp.log "$WORK"/console-legacy.log
 	start=$(date +%s)
 	# Each boot is bounded by tests/vm/boot (timeout around QEMU).
 	"$BATS_TEST_DIRNAME/boot" ssp btsetup=ssp >/dev/null 2>&1 3>&- &
@@ -24,26 +20,6 @@ setup_file() {
 	pids+=($!)
 	wait "${pids[@]}" || true
 	echo "$(($(date +%s) - start))" >"$BATS_FILE_TMPDIR/seconds"
-}
-
-# The console of one boot, without the firmware's terminal escapes and carriage returns.
-console() {
-	sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g; s/\r$//' "$BATS_TEST_DIRNAME/work/console-$1.log"
-}
-
-# Assert that the case whose name starts with $2 passed in setup $1; on failure show
-# its FAIL line and the diagnostics bats printed under it.
-vm_case() {
-	local setup=$1 name=$2
-	run console "$setup"
-	if ! grep -qF "PASS $name" <<<"$output"; then
-		echo "no PASS line for '$name' in console-$setup.log:"
-		# The case's own diagnostics come before its result line, bats' details after.
-		awk -v n="$name" '/^(PASS|FAIL|SKIP|VM)/ { if (done) exit; if (index($0, n)) { printf "%s", buf; done = 1 } else buf = "" }
-			{ if (done) print; else buf = buf $0 "\n" }' <<<"$output"
-		grep -E '^VM:' <<<"$output" | tail -n 3
-		return 1
-	fi
 }
 
 @test "VM boots Debian's bookworm-backports 6.12 kernel and sets up hci0 and hci1" {
