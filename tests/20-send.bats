@@ -327,9 +327,10 @@ all_bytes() {
 @test "SIGPIPE does not kill it: a closed echo reader is an I/O error, car stopped" {
 	listen_unix out
 	mkfifo in
-	bg bash -c '"$0" -e "unix:$1" <>in 2>err | head -n 1 >first; echo "${PIPESTATUS[0]}" >status' \
-		"$SEND" "$SOCK"
-	wait_until 5 test -s first
+	# the reader takes one line and is gone (its read end closed) before reader-gone
+	bg bash -c '"$0" -e "unix:$1" <>in 2>err | { head -n 1 >first; exec 0<&-; : >reader-gone; }
+		echo "${PIPESTATUS[0]}" >status' "$SEND" "$SOCK"
+	wait_until 5 test -e reader-gone
 	printf '\x18' >in
 	wait_bytes out "18 00"
 	wait_file status
