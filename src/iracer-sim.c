@@ -504,8 +504,7 @@ int main(int argc, char **argv)
 	s.tick = clock_ns_from_s(1 / o.rate);
 
 	if (o.source == SRC_PLAN) {
-		on_signal(SIGINT, on_stop_signal);
-		on_signal(SIGTERM, on_stop_signal);
+		catch_end_signals(on_stop_signal);
 		run_plan(&s);
 	} else {
 		/* Signals stay blocked except inside ppoll, so none slips past a check. */

@@ -179,6 +179,13 @@ void program_start(void)
 static const int stop_signals[] = {
 	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGTSTP, SIGCONT};
 
+void catch_end_signals(void (*handler)(int))
+{
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		if (stop_signals[i] != SIGCONT && !is_suspend_signal(stop_signals[i]))
+			on_signal(stop_signals[i], handler);
+}
+
 void stop_signal_set(sigset_t *set)
 {
 	sigemptyset(set);

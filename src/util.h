@@ -57,6 +57,13 @@ void block_stop_signals(void (*handler)(int), sigset_t *wait);
 /* Those signals as a set (for a signalfd, as ws-bridge takes them). */
 void stop_signal_set(sigset_t *set);
 
+/*
+ * For a program with no car to stop (iracer-sim --plan): the signals that
+ * end a program get handler, unblocked, so they interrupt a blocking read;
+ * SIGTSTP and SIGCONT keep their default (suspend, resume).
+ */
+void catch_end_signals(void (*handler)(int));
+
 /* Whether sig asks to suspend (SIGTSTP) rather than to end. */
 int is_suspend_signal(int sig);
 

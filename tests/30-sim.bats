@@ -235,8 +235,8 @@ ten_minutes() {
 	assert_output "iracer-sim: distance 0.942 m, time 0.628 s, final x 0.600 m, y 0.600 m, heading 90.0 deg"
 }
 
-@test "SIGINT and SIGTERM end a live sim cleanly, with the SVG and the summary" {
-	for sig in INT TERM; do
+@test "every stop signal (INT TERM HUP QUIT USR1 USR2 ALRM) ends a live sim cleanly, with the SVG and the summary" {
+	for sig in INT TERM HUP QUIT USR1 USR2 ALRM; do
 		mkfifo "in$sig"
 		# read-write: opening does not block, and the sim sees no EOF
 		exec 7<>"in$sig"
@@ -253,6 +253,30 @@ ten_minutes() {
 		xmllint --noout "out$sig.svg"
 		grep -q '^iracer-sim: distance [0-9.]* m, time [0-9.]* s, final x' "err$sig"
 	done
+}
+
+@test "--plan: the stop signals end it with the summary; Ctrl-Z only suspends it" {
+	mkfifo plan
+	exec 7<>plan
+	for sig in HUP QUIT USR1; do
+		"$BIN/iracer-sim" --plan -j <&7 >"out$sig" 2>"err$sig" &
+		pid=$!
+		BG_PIDS+=("$pid")
+		printf '0 0x1c forward 12\n' >&7
+		wait_until 5 grep -q '0x1c' "out$sig"
+		kill -"$sig" "$pid"
+		wait_exit "$pid" || fail "SIG$sig: still running"
+		wait "$pid" || fail "exit status $? on SIG$sig"
+		grep -q '^iracer-sim: distance [0-9.]* m, time [0-9.]* s, final x' "err$sig"
+	done
+	"$BIN/iracer-sim" --plan <&7 >out 2>err &
+	pid=$!
+	BG_PIDS+=("$pid")
+	kill -TSTP "$pid"
+	wait_until 5 grep -q '^State:.*T' "/proc/$pid/status"
+	kill -CONT "$pid"
+	kill -0 "$pid"
+	exec 7>&-
 }
 
 # ---- listening on a UNIX socket ----
