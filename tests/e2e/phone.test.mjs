@@ -198,6 +198,24 @@ async function phoneDriving(chrome) {
 	ok((await calls(page, 'vibrate')).length > vib, 'a stop vibrates');
 	await lift();
 
+	// a wheels-only command: the stick straight left gives steer-left, whose echo
+	// reads "steer-left N"; the round trip must be measured for it too
+	{
+		const sb2 = await page.locator('#joystick').boundingBox();
+		const x0 = sb2.x + sb2.width / 2, y0 = sb2.y + sb2.height / 2, rr = Math.min(sb2.width, sb2.height) / 2;
+		await page.evaluate(() => { window.iracer.state.rtt = null; });
+		i = drive.mark();
+		await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: x0, y: y0 }] });
+		for (let k = 1; k <= 6; k++)
+			await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: x0 - k * rr * 0.12, y: y0 }] });
+		const steer = await drive.waitByte(i, (b) => hi(b) === 3, 1000);
+		const rttSteer = await until(() => page.evaluate(() => window.iracer.state.rtt), 2000);
+		await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+		ok(steer && rttSteer > 0, 'the round trip is measured for steer-left too (its echo reads "steer-left N")',
+			`${steer ? hex(steer.byte) : 'no byte'} ${rttSteer && rttSteer.toFixed(1)} ms`);
+		await drive.waitByte(drive.mark(), (b) => b === 0, 1000);
+	}
+
 	// pinch and double tap on every panel leave the scale at 1
 	const scales = {};
 	for (const sel of ['.info', '.speed', '#joystick', '#buttons', '.status']) {
