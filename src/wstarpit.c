@@ -60,11 +60,6 @@ void wstarpit_hold(int fd)
 		lws_sul_schedule(T.ctx, 0, &T.due, release_due, T.hold_us);
 }
 
-int wstarpit_count(void)
-{
-	return T.count;
-}
-
 void wstarpit_free(void)
 {
 	if (T.ctx)

@@ -20,9 +20,6 @@ int wstarpit_init(struct lws_context *ctx, int cap, lws_usec_t hold_us);
 /* Keep a refused connection open (a duplicate of fd; lws closes fd itself). */
 void wstarpit_hold(int fd);
 
-/* How many are held now. */
-int wstarpit_count(void);
-
 /* Close all and free. */
 void wstarpit_free(void);
 

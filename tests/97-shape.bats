@@ -54,6 +54,18 @@ bats_require_minimum_version 1.5.0
 	assert_output ""
 }
 
+@test "shape: no dead code: every function defined in src/ is used (called or referenced) in C" {
+	local fn uses dead=""
+	# names of the functions defined in src/*.c (a definition's line ends in ")")
+	for fn in $(awk '/^[a-z].*[a-z_0-9]+\(.*\)$/ && !/;/ { l = $0; sub(/\(.*/, "", l)
+		n = split(l, w, /[ *]+/); print w[n] }' "$TOP"/src/*.c | sort -u); do
+		# the definition is one use; another in any C file (src, unit tests, fuzzers)
+		uses=$(cat "$TOP"/src/*.c "$TOP"/tests/unit/*.c "$TOP"/tests/fuzz/*.c | grep -ow -- "$fn" | wc -l)
+		[ "$uses" -ge 2 ] || dead="$dead $fn"
+	done
+	[ -z "$dead" ] || fail "defined and never used:$dead"
+}
+
 @test "shape: tools/check-tree refuses a stray file at the top of the tree" {
 	git clone -q "$TOP" clone
 	run -0 clone/tools/check-tree
