@@ -66,6 +66,14 @@ bats_require_minimum_version 1.5.0
 	[ -z "$dead" ] || fail "defined and never used:$dead"
 }
 
+@test "shape: literals said once: \"unix:\" and the socket path size only in link.h, channels only from LINK_CHANNEL_*" {
+	# (comments aside)
+	run bash -c 'grep -n "\"unix:\"\|\b108\b" "$0"/src/*.c "$0"/src/*.h | grep -v ":[0-9]*:[[:space:]]*/\*"' "$TOP"
+	assert_output --regexp '^[^[:space:]]*/src/link\.h:[0-9]+:#define LINK_UNIX_PREFIX "unix:"$'
+	run grep -nE '\b(1 ?- ?30|30\b.*channel|channel.*\b30)\b' "$TOP"/src/*.c
+	assert_output ""
+}
+
 @test "shape: tools/check-tree refuses a stray file at the top of the tree" {
 	git clone -q "$TOP" clone
 	run -0 clone/tools/check-tree
