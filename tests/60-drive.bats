@@ -26,7 +26,9 @@ sim_time() {
 
 # Processes left in session $1 (none when iracer-drive cleaned up).
 session_left() {
-	pgrep -s "$1" || true
+	# A zombie is not running: an orphan waits (briefly) for init to reap it,
+	# and one whose parent is still alive shows that parent here too.
+	ps -e -o pid=,sid=,stat= | awk -v s="$1" '$2 == s && $3 !~ /^Z/ { print $1 }'
 }
 
 # No sanitizer report from any program (the suite also runs on bin/asan).
