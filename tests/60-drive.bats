@@ -257,3 +257,32 @@ session_left() {
 	run -66 "$DRIVE" --sim --tls-cert=/nonexistent --tls-key=/nonexistent
 	assert_output "iracer-drive: /nonexistent: cannot read the certificate"
 }
+
+@test "iracer-drive: idle, the supervisor makes no wake-ups (its watch waits on a FIFO, no timer)" {
+	start_drive --sim
+	sleep 1
+	local before after
+	before=$(awk '/ctxt_switches/ { n += $2 } END { print n }' "/proc/$DRIVE_PID/status")
+	sleep 2
+	after=$(awk '/ctxt_switches/ { n += $2 } END { print n }' "/proc/$DRIVE_PID/status")
+	[ "$after" -eq "$before" ] || fail "$((after - before)) context switches in 2 s"
+	stop_drive
+}
+
+@test "iracer-drive: echo.log, the tap of iracer-send's echo, stays under 64 KiB however much is echoed" {
+	local msgs=() i tap size
+	for ((i = 0; i < 1600; i++)); do
+		msgs+=("{\"command\":\"forward\",\"speed\":$((8 + i % 2))}")
+	done
+	TMPDIR=$BATS_TEST_TMPDIR start_drive --sim
+	tap=$(echo "$BATS_TEST_TMPDIR"/iracer-drive.*/echo.log)
+	ws --gap 0.002 --read 1 "$URL" "${msgs[@]}" >got
+	# more than 64 KiB of echo went through the tap...
+	run -0 awk '/^\{"type":"echo"/ { n += length($0) + 1 } END { print (n > 65536) }' got
+	assert_output 1
+	# ...and it holds only what came since it was last emptied
+	size=$(stat -c %s "$tap")
+	[ "$size" -le 65636 ] || fail "echo.log is $size bytes"
+	stop_drive
+	grep -q 'the car is stopped (iracer-send echoed the 0x00)' drive.err
+}
