@@ -1,6 +1,6 @@
 /*
  * ws-flood: a fast WebSocket client for bench/ws-bridge. It speaks just
- * enough RFC 6455 over plain sockets (handshake, masked text frames) to
+ * enough RFC 6455 (bench/wsclient.c: handshake, masked text frames) to
  * push messages as fast as the server takes them, and reads the server's
  * stdout (a FIFO) itself to check every line: none lost, none torn, each
  * client's lines in order.
@@ -12,18 +12,15 @@
  *   -l (latency) sends one message at a time and waits for its line:
  *   prints: n=N p50_us=X p99_us=Y
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "wsclient.h"
 
 #define PAD "padding-padding"
 
@@ -53,80 +50,11 @@ static long proc_kib(const char *key)
 	return v;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
-
-static int ws_connect(int port)
-{
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-	char req[512], resp[1024];
-	size_t got = 0;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	for (int tries = 0; connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0; tries++) {
-		if (errno != ECONNREFUSED || tries > 500)
-			die("connect");
-		usleep(10000); /* the server may still be starting */
-	}
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	int n = snprintf(req, sizeof(req),
-			 "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
-			 "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-			 "Sec-WebSocket-Version: 13\r\n\r\n",
-			 port);
-	if (write(fd, req, (size_t)n) != n)
-		die("write");
-	while (got < sizeof(resp) - 1) {
-		ssize_t r = read(fd, resp + got, 1);
-		if (r <= 0)
-			die("handshake");
-		got++;
-		resp[got] = '\0';
-		if (got >= 4 && strcmp(resp + got - 4, "\r\n\r\n") == 0)
-			break;
-	}
-	if (strncmp(resp, "HTTP/1.1 101", 12) != 0) {
-		fprintf(stderr, "ws-flood: handshake refused: %.40s\n", resp);
-		exit(1);
-	}
-	return fd;
-}
-
-/* A masked text frame (mask key 0: payload goes as is). */
-static size_t frame(char *dst, const char *text, size_t n)
-{
-	size_t h = 0;
-
-	dst[h++] = (char)0x81;
-	if (n < 126) {
-		dst[h++] = (char)(0x80 | n);
-	} else {
-		dst[h++] = (char)(0x80 | 126);
-		dst[h++] = (char)(n >> 8);
-		dst[h++] = (char)(n & 0xff);
-	}
-	memset(dst + h, 0, 4);
-	h += 4;
-	memcpy(dst + h, text, n);
-	return h + n;
-}
-
 static size_t message(char *dst, int client, long j)
 {
 	char text[64];
 	int n = snprintf(text, sizeof(text), "c%d m%ld " PAD, client, j);
-	return frame(dst, text, (size_t)n);
+	return wsc_frame(dst, WSC_TEXT, text, (size_t)n);
 }
 
 /* Check one stdout line; returns 0 when well formed and in order. */
@@ -189,13 +117,13 @@ static void latency(int port, struct reader *r, long count)
 	double *t = malloc(sizeof(double) * (size_t)count);
 	char fr[128];
 
-	c.fd = ws_connect(port);
+	c.fd = wsc_connect(port);
 	for (long j = 0; j < count; j++) {
 		size_t n = message(fr, 0, j);
 		long before = r->lines;
-		double t0 = now();
+		double t0 = wsc_now();
 		if (write(c.fd, fr, n) != (ssize_t)n)
-			die("write");
+			wsc_die("write");
 		while (r->lines == before) {
 			struct pollfd p = {.fd = r->fd, .events = POLLIN};
 			if (poll(&p, 1, 5000) == 0) {
@@ -204,7 +132,7 @@ static void latency(int port, struct reader *r, long count)
 			}
 			read_lines(r, &c, 1);
 		}
-		t[j] = (now() - t0) * 1e6;
+		t[j] = (wsc_now() - t0) * 1e6;
 	}
 	qsort(t, (size_t)count, sizeof(double), cmp_double);
 	printf("n=%ld p50_us=%.1f p99_us=%.1f torn=%ld\n", count, t[count / 2],
@@ -222,13 +150,13 @@ static void flood(int port, struct reader *r, int nclients, long count)
 	double t0;
 
 	for (int i = 0; i < nclients; i++) {
-		cs[i].fd = ws_connect(port);
+		cs[i].fd = wsc_connect(port);
 		cs[i].buf = malloc((size_t)count * 40);
 		for (long j = 0; j < count; j++)
 			cs[i].len += message(cs[i].buf + cs[i].len, i, j);
 		fcntl(cs[i].fd, F_SETFL, O_NONBLOCK);
 	}
-	t0 = now();
+	t0 = wsc_now();
 	while (r->lines < total) {
 		int np = 0;
 		p[np++] = (struct pollfd){.fd = r->fd, .events = POLLIN};
@@ -249,7 +177,7 @@ static void flood(int port, struct reader *r, int nclients, long count)
 				sending--;
 		}
 	}
-	double secs = now() - t0;
+	double secs = wsc_now() - t0;
 	printf("clients=%d lines=%ld secs=%.3f rate=%.0f torn=%ld lost=%ld peak_rss_kib=%ld\n",
 	       nclients, r->lines, secs, (double)r->lines / secs, r->torn, total - r->lines,
 	       proc_kib("VmHWM:"));
@@ -268,7 +196,7 @@ static void idle(int port, int n)
 	int *fds = calloc((size_t)n + 1, sizeof(int));
 
 	for (int i = 0; i < n; i++)
-		fds[i] = ws_connect(port);
+		fds[i] = wsc_connect(port);
 	sleep(2);
 	printf("idle_clients=%d rss_kib=%ld\n", n, proc_kib("VmRSS:"));
 	for (int i = 0; i < n; i++)
@@ -299,7 +227,7 @@ int main(int argc, char **argv)
 		return 2;
 	r.fd = open(argv[optind + 1], O_RDONLY | O_NONBLOCK);
 	if (r.fd < 0)
-		die(argv[optind + 1]);
+		wsc_die(argv[optind + 1]);
 	if (idle_n >= 0)
 		idle(atoi(argv[optind]), idle_n);
 	else if (lat)
