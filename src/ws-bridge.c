@@ -33,6 +33,15 @@
 
 #define SHUTDOWN_GRACE_US (2 * LWS_US_PER_SEC)
 
+/*
+ * The watchers' share of stdin lines (see fanout_next): so many woken per
+ * loop turn; none while a driver's round trip may be on its way (this long
+ * after its message), unless a line has waited the longest.
+ */
+#define FANOUT_BATCH 8
+#define FANOUT_HOLD_US (10 * LWS_US_PER_MS)
+#define FANOUT_MAX_WAIT_US (50 * LWS_US_PER_MS)
+
 #define NOTICE_DRIVING "{\"type\":\"role\",\"ws-bridge\":\"driving\"}"
 #define NOTICE_WATCHING "{\"type\":\"role\",\"ws-bridge\":\"watching\"}"
 
@@ -68,6 +77,10 @@ struct bridge {
 	int shutting_down;
 	lws_sorted_usec_list_t sul_grace;
 	int grace_over;
+	lws_sorted_usec_list_t sul_fanout;
+	struct client *fanout;	   /* the next watcher to wake for new lines */
+	lws_usec_t fanout_since;   /* when the lines not yet handed out came; 0 none */
+	lws_usec_t fanout_hold_to; /* a driver's round trip may be on its way */
 };
 
 static struct bridge B;
@@ -153,6 +166,8 @@ static void client_remove(struct client *c)
 
 	if (!c->established)
 		return;
+	if (B.fanout == c)
+		B.fanout = c->next;
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -185,6 +200,13 @@ static int refuse(struct lws *wsi, struct client *c, int code, const char *why)
 	return -1;
 }
 
+/* A driver's message to stdout; its answer may come back soon: watchers wait. */
+static void driver_line(const char *line, size_t len)
+{
+	wsout_line(line, len);
+	B.fanout_hold_to = lws_now_usecs() + FANOUT_HOLD_US;
+}
+
 /* A piece of a text message arrived; a whole message becomes a line. */
 static int client_receive(struct lws *wsi, struct client *c, const char *in, size_t len)
 {
@@ -200,7 +222,7 @@ static int client_receive(struct lws *wsi, struct client *c, const char *in, siz
 		return refuse(wsi, c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too long");
 	if (first && done) { /* the usual case: straight to stdout */
 		if (c->driving)
-			wsout_line(in, len);
+			driver_line(in, len);
 		return 0;
 	}
 	if (c->msg == NULL) {
@@ -212,7 +234,7 @@ static int client_receive(struct lws *wsi, struct client *c, const char *in, siz
 	memcpy(c->msg + c->msg_len, in, len);
 	c->msg_len += len;
 	if (done && c->driving)
-		wsout_line(c->msg, c->msg_len);
+		driver_line(c->msg, c->msg_len);
 	return 0;
 }
 
@@ -223,7 +245,10 @@ static void report_drops(struct client *c, const char *when)
 	c->dropping = 0;
 }
 
-/* A new stdin line is queued: a client whose queue is full loses its oldest. */
+/*
+ * A new stdin line is queued: a client whose queue is full loses its oldest.
+ * A driver is woken at once; watchers by fanout_next.
+ */
 static void client_queue_line(struct client *c)
 {
 	uint64_t lost = wsring_catch_up(&B.ring, &c->seq);
@@ -234,7 +259,48 @@ static void client_queue_line(struct client *c)
 			note("%s: slow client: dropping its oldest messages", c->peer);
 		c->dropping = 1;
 	}
-	lws_callback_on_writable(c->wsi);
+	if (c->driving)
+		lws_callback_on_writable(c->wsi);
+}
+
+/*
+ * The driver comes first. Its lines go out at once; the watchers get theirs
+ * FANOUT_BATCH a loop turn (a timer of 1 us turns the loop without waiting),
+ * so between two batches the loop reads stdin and the driver again, and not
+ * within FANOUT_HOLD_US of a driver's message: its answer (the car's echo)
+ * then finds the CPUs free, not busy writing to a hundred watchers and
+ * waking their readers. A watcher gets a line FANOUT_MAX_WAIT_US late at
+ * the most, which no eye sees; lines that came meanwhile go out together.
+ */
+static void fanout_next(lws_sorted_usec_list_t *sul)
+{
+	lws_usec_t now = lws_now_usecs();
+	int n = 0;
+
+	if (now < B.fanout_hold_to && now - B.fanout_since < FANOUT_MAX_WAIT_US) {
+		lws_sul_schedule(B.ctx, 0, sul, fanout_next, B.fanout_hold_to - now);
+		return;
+	}
+	while (B.fanout && n < FANOUT_BATCH) {
+		struct client *c = B.fanout;
+		B.fanout = c->next;
+		if (!c->driving && c->seq < B.ring.head) {
+			lws_callback_on_writable(c->wsi);
+			n++;
+		}
+	}
+	if (B.fanout)
+		lws_sul_schedule(B.ctx, 0, sul, fanout_next, 1);
+	else
+		B.fanout_since = 0;
+}
+
+static void fanout_start(void)
+{
+	if (B.fanout_since == 0)
+		B.fanout_since = lws_now_usecs();
+	B.fanout = B.first;
+	lws_sul_schedule(B.ctx, 0, &B.sul_fanout, fanout_next, 1);
 }
 
 static int client_pending(struct client *c)
@@ -275,7 +341,9 @@ static int client_writable(struct lws *wsi, struct client *c)
 
 	if (c->closing)
 		return -1; /* the close reason (1001) was set already */
-	while ((r = client_send_next(wsi, c)) > 0 && !lws_send_pipe_choked(wsi))
+	/* (lws_send_pipe_choked polls the socket: only when more is pending) */
+	while ((r = client_send_next(wsi, c)) > 0 && client_pending(c) &&
+		!lws_send_pipe_choked(wsi))
 		;
 	if (r < 0)
 		return -1;
@@ -380,9 +448,15 @@ static int read_stdin(void)
 		wsring_eof(&B.ring);
 	else
 		wsring_fed(&B.ring, (size_t)r);
-	if (B.ring.head != before)
-		for (struct client *c = B.first; c; c = c->next)
+	if (B.ring.head != before) {
+		int watchers = 0;
+		for (struct client *c = B.first; c; c = c->next) {
 			client_queue_line(c);
+			watchers += !c->driving;
+		}
+		if (watchers)
+			fanout_start();
+	}
 	return r <= 0 ? -1 : 0;
 }
 
@@ -590,6 +664,7 @@ static void run(void)
 static void finish(void)
 {
 	lws_sul_cancel(&B.sul_grace);
+	lws_sul_cancel(&B.sul_fanout);
 	/* Clients still there get their CLOSED callback (and on-close line) here. */
 	B.shutting_down = 1;
 	wsout_ending();
