@@ -4,10 +4,12 @@
  *
  * Everything runs in the libwebsockets event loop on one thread: the
  * listening socket, the clients, stdin (adopted as a raw file), a signalfd
- * for SIGINT/SIGTERM/SIGHUP and, when stdout is a pipe or socket, a watch
- * on stdout that wakes us when it can take more bytes. Who may connect is
- * decided in policy.c; unfinished connections are kept in check by
- * wsconn.c, frames by wsguard.c, HTTP answers by wshttp.c.
+ * for the stop signals (wssig.c) and, when stdout is a pipe or socket, a
+ * watch on stdout that wakes us when it can take more bytes (wsout.c). Who
+ * may connect is decided in policy.c and wsupgrade.c; unfinished
+ * connections are kept in check by wsconn.c and wstarpit.c, frames by
+ * wsguard.c, HTTP answers by wshttp.c. This file says who connects and who
+ * drives; what each client is sent, and when, is wsfanout.c's.
  */
 #include <err.h>
 #include <errno.h>
@@ -19,7 +21,9 @@
 
 #include "policy.h"
 #include "util.h"
+#include "wsclient.h"
 #include "wsconn.h"
+#include "wsfanout.h"
 #include "wsguard.h"
 #include "wshttp.h"
 #include "wskeep.h"
@@ -33,54 +37,17 @@
 
 #define SHUTDOWN_GRACE_US (2 * LWS_US_PER_SEC)
 
-/*
- * The watchers' share of stdin lines (see fanout_next): so many woken per
- * loop turn; none while a driver's round trip may be on its way (this long
- * after its message), unless a line has waited the longest.
- */
-#define FANOUT_BATCH 8
-#define FANOUT_HOLD_US (10 * LWS_US_PER_MS)
-#define FANOUT_MAX_WAIT_US (50 * LWS_US_PER_MS)
-
-#define NOTICE_DRIVING "{\"type\":\"role\",\"ws-bridge\":\"driving\"}"
-#define NOTICE_WATCHING "{\"type\":\"role\",\"ws-bridge\":\"watching\"}"
-
-enum notice { NOTICE_NONE, NOTICE_DRIVE, NOTICE_WATCH };
-
-/* Per WebSocket connection; lws allocates it zeroed (per_session_data). */
-struct client {
-	struct lws *wsi;
-	struct client *prev, *next; /* in order of connection */
-	char peer[64];
-	char *msg; /* a message arriving in pieces, max_message bytes */
-	size_t msg_len;
-	uint64_t seq; /* next stdin line (broadcast number) to send */
-	uint64_t dropped;
-	enum notice notice;
-	int established;
-	int driving;	      /* --exclusive: this one's lines are printed */
-	int keep_next;	      /* --keep: the next kept line to look at */
-	uint64_t keep_before; /* kept lines from here on come in the ring */
-	int closing;	      /* close with the reason set when writable (1001, 1002) */
-	int dropping;	      /* its queue overflowed since the last report */
-};
-
 struct bridge {
 	struct options opt;
 	struct lws_context *ctx;
 	struct lws_vhost *vh;
-	struct client *first, *last;
-	long nclients;
+	struct clients clients;
 	struct wsring ring; /* stdin lines for the clients */
 	int sigfd;
 	int stdin_fd; /* a dup, which lws closes at EOF */
 	int shutting_down;
 	lws_sorted_usec_list_t sul_grace;
 	int grace_over;
-	lws_sorted_usec_list_t sul_fanout;
-	struct client *fanout;	   /* the next watcher to wake for new lines */
-	lws_usec_t fanout_since;   /* when the lines not yet handed out came; 0 none */
-	lws_usec_t fanout_hold_to; /* a driver's round trip may be on its way */
 };
 
 static struct bridge B;
@@ -109,7 +76,7 @@ static void emit_lws_log(int level, const char *line)
 /* wsout's throttle: stop or resume reading every client. */
 static void throttle_clients(int on)
 {
-	for (struct client *c = B.first; c; c = c->next)
+	for (struct client *c = B.clients.first; c; c = c->next)
 		lws_rx_flow_control(c->wsi, !on);
 }
 
@@ -121,25 +88,13 @@ static void emit_configured(const char *line)
 
 /* ---- clients --------------------------------------------------------- */
 
-static void tell(struct client *c, enum notice n)
-{
-	c->notice = n;
-	lws_callback_on_writable(c->wsi);
-}
-
 static void client_add(struct client *c, struct lws *wsi)
 {
 	c->wsi = wsi;
 	c->seq = B.ring.head;
 	c->keep_before = B.ring.head;
 	c->established = 1;
-	c->prev = B.last;
-	if (B.last)
-		B.last->next = c;
-	else
-		B.first = c;
-	B.last = c;
-	B.nclients++;
+	clients_append(&B.clients, c);
 	wshttp_peer_name(wsi, c->peer, sizeof(c->peer));
 	if (B.opt.verbose)
 		warnx("%s: connected", c->peer);
@@ -152,13 +107,11 @@ static void client_add(struct client *c, struct lws *wsi)
 		emit_configured(B.opt.on_open);
 		return;
 	}
-	c->driving = (c == B.first);
+	c->driving = (c == B.clients.first);
 	if (c->driving)
 		emit_configured(B.opt.on_open);
-	tell(c, c->driving ? NOTICE_DRIVE : NOTICE_WATCH);
+	wsfanout_tell(c, c->driving ? NOTICE_DRIVE : NOTICE_WATCH);
 }
-
-static void report_drops(struct client *c, const char *when);
 
 static void client_remove(struct client *c)
 {
@@ -166,30 +119,19 @@ static void client_remove(struct client *c)
 
 	if (!c->established)
 		return;
-	if (B.fanout == c)
-		B.fanout = c->next;
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		B.first = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	else
-		B.last = c->prev;
+	wsfanout_forget(c);
+	clients_unlink(&B.clients, c);
 	c->established = 0;
-	B.nclients--;
 	free(c->msg);
 	c->msg = NULL;
-	if (c->dropped)
-		report_drops(c, "gone");
 	if (B.opt.verbose)
 		warnx("%s: disconnected", c->peer);
 	if (was_driving)
 		emit_configured(B.opt.on_close);
-	if (B.opt.exclusive && was_driving && B.first && !B.shutting_down) {
-		B.first->driving = 1;
+	if (B.opt.exclusive && was_driving && B.clients.first && !B.shutting_down) {
+		B.clients.first->driving = 1;
 		emit_configured(B.opt.on_open);
-		tell(B.first, NOTICE_DRIVE);
+		wsfanout_tell(B.clients.first, NOTICE_DRIVE);
 	}
 }
 
@@ -204,7 +146,7 @@ static int refuse(struct lws *wsi, struct client *c, int code, const char *why)
 static void driver_line(const char *line, size_t len)
 {
 	wsout_line(line, len);
-	B.fanout_hold_to = lws_now_usecs() + FANOUT_HOLD_US;
+	wsfanout_driver_spoke();
 }
 
 /* A piece of a text message arrived; a whole message becomes a line. */
@@ -238,122 +180,6 @@ static int client_receive(struct lws *wsi, struct client *c, const char *in, siz
 	return 0;
 }
 
-static void report_drops(struct client *c, const char *when)
-{
-	note("%s: %s; %llu messages dropped for this client", c->peer, when,
-		(unsigned long long)c->dropped);
-	c->dropping = 0;
-}
-
-/*
- * A new stdin line is queued: a client whose queue is full loses its oldest.
- * A driver is woken at once; watchers by fanout_next.
- */
-static void client_queue_line(struct client *c)
-{
-	uint64_t lost = wsring_catch_up(&B.ring, &c->seq);
-
-	if (lost) {
-		c->dropped += lost;
-		if (!c->dropping)
-			note("%s: slow client: dropping its oldest messages", c->peer);
-		c->dropping = 1;
-	}
-	if (c->driving)
-		lws_callback_on_writable(c->wsi);
-}
-
-/*
- * The driver comes first. Its lines go out at once; the watchers get theirs
- * FANOUT_BATCH a loop turn (a timer of 1 us turns the loop without waiting),
- * so between two batches the loop reads stdin and the driver again, and not
- * within FANOUT_HOLD_US of a driver's message: its answer (the car's echo)
- * then finds the CPUs free, not busy writing to a hundred watchers and
- * waking their readers. A watcher gets a line FANOUT_MAX_WAIT_US late at
- * the most, which no eye sees; lines that came meanwhile go out together.
- */
-static void fanout_next(lws_sorted_usec_list_t *sul)
-{
-	lws_usec_t now = lws_now_usecs();
-	int n = 0;
-
-	if (now < B.fanout_hold_to && now - B.fanout_since < FANOUT_MAX_WAIT_US) {
-		lws_sul_schedule(B.ctx, 0, sul, fanout_next, B.fanout_hold_to - now);
-		return;
-	}
-	while (B.fanout && n < FANOUT_BATCH) {
-		struct client *c = B.fanout;
-		B.fanout = c->next;
-		if (!c->driving && c->seq < B.ring.head) {
-			lws_callback_on_writable(c->wsi);
-			n++;
-		}
-	}
-	if (B.fanout)
-		lws_sul_schedule(B.ctx, 0, sul, fanout_next, 1);
-	else
-		B.fanout_since = 0;
-}
-
-static void fanout_start(void)
-{
-	if (B.fanout_since == 0)
-		B.fanout_since = lws_now_usecs();
-	B.fanout = B.first;
-	lws_sul_schedule(B.ctx, 0, &B.sul_fanout, fanout_next, 1);
-}
-
-static int client_pending(struct client *c)
-{
-	return c->notice != NOTICE_NONE || wskeep_pending(c->keep_next, c->keep_before) ||
-	       c->seq < B.ring.head;
-}
-
-/* Send the next notice, kept line or stdin line: 1 when one went, 0 none, -1 failed. */
-static int client_send_next(struct lws *wsi, struct client *c)
-{
-	unsigned char buf[LWS_PRE + sizeof(NOTICE_WATCHING)];
-	unsigned char *p;
-	size_t len;
-
-	if (c->notice != NOTICE_NONE) {
-		const char *text = c->notice == NOTICE_DRIVE ? NOTICE_DRIVING : NOTICE_WATCHING;
-		len = strlen(text);
-		p = memcpy(buf + LWS_PRE, text, len);
-		c->notice = NOTICE_NONE;
-	} else if ((p = (unsigned char *)wskeep_next(&c->keep_next, c->keep_before, &len)) ==
-		   NULL) {
-		if (c->seq >= B.ring.head)
-			return 0;
-		p = (unsigned char *)wsring_line(&B.ring, c->seq++, &len);
-	}
-	return lws_write(wsi, p, len, LWS_WRITE_TEXT) < (int)len ? -1 : 1;
-}
-
-/*
- * Everything pending goes in one writable callback while the socket takes
- * it: with many clients, one poll round per line per client would make the
- * driver's echo wait behind every watcher's queue.
- */
-static int client_writable(struct lws *wsi, struct client *c)
-{
-	int r;
-
-	if (c->closing)
-		return -1; /* the close reason (1001) was set already */
-	/* (lws_send_pipe_choked polls the socket: only when more is pending) */
-	while ((r = client_send_next(wsi, c)) > 0 && client_pending(c) &&
-		!lws_send_pipe_choked(wsi))
-		;
-	if (r < 0)
-		return -1;
-	if (client_pending(c))
-		lws_callback_on_writable(wsi);
-	else if (c->dropping)
-		report_drops(c, "caught up");
-	return 0;
-}
-
 /* ---- lws's callbacks ------------------------------------------------ */
 
 /* Connections that sent an unmasked frame (wsguard withheld it): close 1002. */
@@ -361,7 +187,7 @@ static void close_unmasked(void)
 {
 	if (wsguard_take_bad_count() == 0)
 		return;
-	for (struct client *c = B.first; c; c = c->next) {
+	for (struct client *c = B.clients.first; c; c = c->next) {
 		if (c->closing || !wsguard_bad(lws_get_socket_fd(c->wsi)))
 			continue;
 		note("%s: unmasked frame (close 1002)", c->peer);
@@ -409,7 +235,7 @@ static int callback_ws(
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
 		wsconn_request(wsi);
 		return wsupgrade_check(wsi, &B.opt.pol, B.opt.www != NULL,
-			!B.shutting_down && B.nclients < B.opt.max_clients);
+			!B.shutting_down && B.clients.n < B.opt.max_clients);
 	case LWS_CALLBACK_HTTP:
 		wsconn_request(wsi);
 		return wshttp_serve(wsi);
@@ -420,7 +246,7 @@ static int callback_ws(
 	case LWS_CALLBACK_RECEIVE:
 		return client_receive(wsi, c, in, len);
 	case LWS_CALLBACK_SERVER_WRITEABLE:
-		return client_writable(wsi, c);
+		return wsfanout_writable(wsi, c);
 	case LWS_CALLBACK_CLOSED:
 		client_remove(c);
 		break;
@@ -448,15 +274,8 @@ static int read_stdin(void)
 		wsring_eof(&B.ring);
 	else
 		wsring_fed(&B.ring, (size_t)r);
-	if (B.ring.head != before) {
-		int watchers = 0;
-		for (struct client *c = B.first; c; c = c->next) {
-			client_queue_line(c);
-			watchers += !c->driving;
-		}
-		if (watchers)
-			fanout_start();
-	}
+	if (B.ring.head != before)
+		wsfanout_lines();
 	return r <= 0 ? -1 : 0;
 }
 
@@ -464,7 +283,7 @@ static void start_shutdown(void)
 {
 	B.shutting_down = 1;
 	wsout_ending();
-	for (struct client *c = B.first; c; c = c->next) {
+	for (struct client *c = B.clients.first; c; c = c->next) {
 		c->closing = 1;
 		lws_close_reason(c->wsi, LWS_CLOSE_STATUS_GOINGAWAY,
 			(unsigned char *)"server going away", 17);
@@ -612,6 +431,7 @@ static void start_server(void)
 			B.opt.handshake_secs * 1000) < 0 ||
 		wstarpit_init(B.ctx, hold, (lws_usec_t)B.opt.handshake_secs * LWS_US_PER_SEC) < 0)
 		errx(EX_OSERR, "cannot set up the server");
+	wsfanout_init(B.ctx, &B.ring, &B.clients, B.opt.quiet);
 }
 
 static void say_listening(const char *shown)
@@ -652,7 +472,7 @@ static void watch_stdio(void)
 static void run(void)
 {
 	while (!wsout_dead()) {
-		if (B.shutting_down && (B.nclients == 0 || B.grace_over))
+		if (B.shutting_down && (B.clients.n == 0 || B.grace_over))
 			break;
 		if (lws_service(B.ctx, 0) < 0)
 			break;
@@ -664,7 +484,7 @@ static void run(void)
 static void finish(void)
 {
 	lws_sul_cancel(&B.sul_grace);
-	lws_sul_cancel(&B.sul_fanout);
+	wsfanout_stop();
 	/* Clients still there get their CLOSED callback (and on-close line) here. */
 	B.shutting_down = 1;
 	wsout_ending();
