@@ -183,7 +183,7 @@ session_left() {
 	wait_exit "$DRIVE_PID" 10
 	run wait "$DRIVE_PID"
 	[ "$status" -eq 69 ]
-	grep -q 'iracer-drive: iracer-send ended (status 137); stopping' drive.err
+	grep -q 'iracer-drive: iracer-send ended (status 137); stopping' drive.err || fail "$(cat drive.err)"
 	grep -q "iracer-sim: connection 2 " drive.err || fail "$(cat drive.err)"
 	[ "$(last_sim_byte)" = 0x00 ]
 	[ -z "$(session_left "$DRIVE_PID")" ]
