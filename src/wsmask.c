@@ -41,6 +41,20 @@ long wsmask_feed(struct wsmask *m, const unsigned char *b, size_t n)
 			i += skip;
 			continue;
 		}
+		if (m->hlen == 0 && n - i >= 2) {
+			/* a whole header in hand (the usual case): no byte-by-byte copy */
+			const unsigned char *h = b + i;
+			unsigned len = header_len(h);
+			if (!(h[1] & 0x80)) {
+				m->bad = 1;
+				return (long)i;
+			}
+			if (n - i >= len) {
+				m->left = payload_len(h);
+				i += len;
+				continue;
+			}
+		}
 		m->hdr[m->hlen++] = b[i++];
 		if (m->hlen == 2 && !(m->hdr[1] & 0x80)) {
 			m->bad = 1;

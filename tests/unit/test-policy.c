@@ -201,6 +201,15 @@ static void test_wsmask(void)
 	wsmask_init(&m);
 	CHECK(feed(&m, big, sizeof(big)) == -1);
 	CHECK(feed(&m, masked, 8) == -1);
+	/* the same in pieces that cut its header and payload */
+	wsmask_init(&m);
+	CHECK(feed(&m, big, 3) == -1);
+	CHECK(feed(&m, big + 3, 100) == -1);
+	CHECK(feed(&m, big + 103, 105) == -1);
+	CHECK(feed(&m, unmasked, 4) == 0);
+	/* 64-bit length, whole header in one piece, then an unmasked frame */
+	wsmask_init(&m);
+	CHECK(feed(&m, "\x81\xff\0\0\0\0\0\0\0\x02\x01\x02\x03\x04xy\x81\x02hi", 20) == 16);
 }
 
 int main(void)
