@@ -28,7 +28,12 @@ endif
 PROGS = $(sort $(basename $(notdir $(wildcard src/iracer-*.c src/ws-bridge.c))))
 MAINS = $(addprefix src/,$(addsuffix .c,$(PROGS)))
 MODULES = $(filter-out $(MAINS),$(wildcard src/*.c))
-MODULE_OBJS = $(patsubst src/%.c,$(OBJ)/%.o,$(MODULES))
+# ws-bridge's wrappers of libc and OpenSSL functions (recv, SSL_read, poll,
+# close): linked into ws-bridge alone, never into the archive, from which any
+# program that calls poll(2) would pull them.
+WRAPPERS = src/wsguard.c src/wspoll.c
+WRAPPER_OBJS = $(patsubst src/%.c,$(OBJ)/%.o,$(WRAPPERS))
+MODULE_OBJS = $(patsubst src/%.c,$(OBJ)/%.o,$(filter-out $(WRAPPERS),$(MODULES)))
 SCRIPTS = $(filter-out %.jq %.md,$(wildcard scripts/iracer-*))
 # What `make fmt` formats and `make lint` checks.
 FMT_FILES = $(wildcard src/*.c src/*.h tests/fuzz/*.c)
@@ -36,6 +41,7 @@ FMT_FILES = $(wildcard src/*.c src/*.h tests/fuzz/*.c)
 LIBS_iracer-send = -lbluetooth
 LIBS_iracer-sim = -lbluetooth
 LIBS_ws-bridge = -lwebsockets -lssl -lcrypto
+OBJS_ws-bridge = $(WRAPPER_OBJS)
 
 # Debian packages, by what needs them (tools/install-deps installs the missing ones).
 DEPS_BUILD = gcc make pkg-config libc6-dev libbluetooth-dev libwebsockets-dev
@@ -75,9 +81,10 @@ $(OBJ)/libiracer.a: $(MODULE_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+$(OUT)/ws-bridge: $(WRAPPER_OBJS)
 $(OUT)/%: $(OBJ)/%.o $(OBJ)/libiracer.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) $(SAN_LDFLAGS) -o $@ $< $(OBJ)/libiracer.a $(LIBS_$*) -lm
+	$(CC) $(LDFLAGS) $(SAN_LDFLAGS) -o $@ $< $(OBJS_$*) $(OBJ)/libiracer.a $(LIBS_$*) -lm
 
 -include $(wildcard $(OBJ)/*.d)
 

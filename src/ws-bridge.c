@@ -8,7 +8,8 @@
  * watch on stdout that wakes us when it can take more bytes (wsout.c). Who
  * may connect is decided in policy.c and wsupgrade.c; unfinished
  * connections are kept in check by wsconn.c and wstarpit.c, frames by
- * wsguard.c, HTTP answers by wshttp.c. This file says who connects and who
+ * wsguard.c, HTTP answers by wshttp.c; lws's poll(2) runs on epoll(7)
+ * (wspoll.c). This file says who connects and who
  * drives; what each client is sent, and when, is wsfanout.c's.
  */
 #include <err.h>
@@ -29,6 +30,7 @@
 #include "wskeep.h"
 #include "wsopts.h"
 #include "wsout.h"
+#include "wspoll.h"
 #include "wsupgrade.h"
 #include "wsring.h"
 #include "wssetup.h"
@@ -427,6 +429,8 @@ static void start_server(void)
 		 * HTTP/1.1 text, which an HTTP/2 stream cannot carry */
 		info.alpn = "http/1.1";
 	}
+	/* lws's poll(2) on epoll (wspoll.h); without it, plain poll(2) */
+	(void)wspoll_init((int)info.fd_limit_per_thread + 64);
 	B.ctx = lws_create_context(&info);
 	if (B.ctx == NULL)
 		errx(EX_UNAVAILABLE, "cannot listen on %s port %d", B.opt.addr, B.opt.port);
@@ -495,6 +499,7 @@ static void finish(void)
 	wsout_ending();
 	wstarpit_free(); /* its timer lives in the context */
 	lws_context_destroy(B.ctx);
+	wspoll_free();
 	wsconn_free();
 	wsout_finish();
 	wsring_free(&B.ring);

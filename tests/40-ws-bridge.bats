@@ -41,6 +41,35 @@ has_lines() {
 	done
 }
 
+@test "clients coming and going (descriptor numbers reused) with 12 connected: every line both ways; the wait is epoll_wait, not poll over them all" {
+	command -v strace >/dev/null || skip "no strace (apt-get install strace)"
+	start_bridge
+	bg_client stay.txt --clients 12 "$URL" recv:2 close
+	wait_until 15 sh -c '[ "$(grep -c "^open$" stay.txt)" = 12 ]'
+	# three rounds of ten that come, send and go: their descriptors are reused
+	for r in 1 2 3; do
+		run client --clients 10 "$URL" "many:5:round$r" close
+		assert_success
+	done
+	wait_until 10 has_lines out 150
+	run grep -c '^round[123]-[0-9]*-[1-5]$' out
+	assert_output 150
+	# ws-bridge waits for the next event: in epoll_wait (src/wspoll.c)
+	timeout -s INT 3 strace -qq -e trace=poll,epoll_wait -p "$WSB" -o trace &
+	trace_pid=$!
+	sleep 1
+	echo first >&7
+	echo second >&7
+	wait_until 10 sh -c '[ "$(grep -c "^closed 1000$" stay.txt)" = 12 ]'
+	wait "$trace_pid" || true
+	[ "$(grep -c '^recv first$' stay.txt)" = 12 ]
+	[ "$(grep -c '^recv second$' stay.txt)" = 12 ]
+	grep -q '^epoll_wait(' trace || fail "no epoll_wait: $(head -5 trace)"
+	# a poll(2) of lws's own is over a few descriptors at most, never the clients
+	run awk -F', ' '/^poll\(/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) n = $i; if (n + 0 >= 8) print }' trace
+	assert_output ''
+}
+
 @test "stdin lines reach every client" {
 	start_bridge
 	bg_client a.txt "$URL" recv:2 close
