@@ -12,7 +12,7 @@
 
 struct mirror {
 	short events;	    /* what the epoll set asks for it */
-	int slot;	    /* its place in P.member, -1 when not in the set */
+	int slot;	    /* its place in P.member + 1; 0: not in the set */
 	unsigned long turn; /* the last call that saw it in lws's array */
 	nfds_t index;	    /* its place in that array */
 };
@@ -41,8 +41,6 @@ int wspoll_init(int maxfd)
 		wspoll_free();
 		return -1;
 	}
-	for (int fd = 0; fd < maxfd; fd++)
-		P.fd[fd].slot = -1;
 	P.maxfd = maxfd;
 	return 0;
 }
@@ -70,9 +68,9 @@ static void leave_set(int fd)
 	int last = P.member[--P.nmember];
 
 	epoll_ctl(P.epfd, EPOLL_CTL_DEL, fd, NULL);
-	P.member[m->slot] = last;
+	P.member[m->slot - 1] = last;
 	P.fd[last].slot = m->slot;
-	m->slot = -1;
+	m->slot = 0;
 }
 
 static uint32_t to_epoll(short events)
@@ -108,11 +106,11 @@ static int mirror(struct pollfd *fds, nfds_t n)
 		struct epoll_event ev = {.events = to_epoll(fds[i].events), .data.fd = fd};
 		m->turn = P.turn;
 		m->index = i;
-		if (m->slot < 0) {
+		if (m->slot == 0) {
 			if (epoll_ctl(P.epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
 				return 0;
-			m->slot = P.nmember;
 			P.member[P.nmember++] = fd;
+			m->slot = P.nmember;
 			m->events = fds[i].events;
 		} else if (m->events != fds[i].events) {
 			if (epoll_ctl(P.epfd, EPOLL_CTL_MOD, fd, &ev) < 0)
@@ -155,7 +153,7 @@ int close(int fd)
 	if (real_close == NULL)
 		*(void **)&real_close = dlsym(RTLD_NEXT, "close");
 	/* before the number can be reused by the next accept */
-	if (P.epfd >= 0 && fd >= 0 && fd < P.maxfd && P.fd[fd].slot >= 0)
+	if (P.epfd >= 0 && fd >= 0 && fd < P.maxfd && P.fd[fd].slot > 0)
 		leave_set(fd);
 	return real_close(fd);
 }
