@@ -24,7 +24,6 @@ static struct {
 	int *member; /* the descriptors in the epoll set */
 	int nmember;
 	unsigned long turn;
-	nfds_t last_changes; /* how many the last call found */
 	struct epoll_event *ev;
 } P = {.epfd = -1};
 
@@ -96,40 +95,21 @@ static short to_poll(uint32_t events)
 }
 
 /*
- * Bring the epoll set in line with lws's array: passes in memory, and an
+ * Bring the epoll set in line with lws's array: one pass in memory, and an
  * epoll_ctl(2) only for what changed since the last call. Returns 0 when
- * the array can't or should not be mirrored (a descriptor out of range, one
- * epoll refuses, as a regular file, or too many changes): then this call is
- * plain poll(2).
+ * the array can't be mirrored (a descriptor out of range, or one epoll
+ * refuses, as a regular file): then this call is plain poll(2).
  */
 static int mirror(struct pollfd *fds, nfds_t n)
 {
-	nfds_t changes = 0;
-
-	for (nfds_t i = 0; i < n; i++) {
-		int fd = fds[i].fd;
-		if (fd >= P.maxfd)
-			return 0;
-		if (fd >= 0) /* poll(2) skips a negative one too */
-			changes += P.fd[fd].slot == 0 || P.fd[fd].events != fds[i].events;
-	}
-	/*
-	 * Many changes at once, as when lws pauses every client while stdout is
-	 * full and resumes them a turn later: one poll(2) costs less than an
-	 * epoll_ctl(2) each. Changes that are still there at the next call (as
-	 * many new clients) are made then.
-	 */
-	if (changes > n / 4 + 2 && changes != P.last_changes) {
-		P.last_changes = changes;
-		return 0;
-	}
-	P.last_changes = changes;
 	P.turn++;
 	for (nfds_t i = 0; i < n; i++) {
 		int fd = fds[i].fd;
 		fds[i].revents = 0;
 		if (fd < 0)
-			continue;
+			continue; /* poll(2) skips it too */
+		if (fd >= P.maxfd)
+			return 0;
 		struct mirror *m = &P.fd[fd];
 		struct epoll_event ev = {.events = to_epoll(fds[i].events), .data.fd = fd};
 		m->turn = P.turn;
