@@ -35,8 +35,8 @@ int wspoll_init(int maxfd)
 	/*
 	 * One block (a fresh mapping for any real maxfd): its pages cost memory
 	 * only once touched, so an idle ws-bridge's RSS does not grow with
-	 * ulimit -n. P.fd (8-byte aligned, 8n bytes long) first, then P.ev,
-	 * then P.member: each starts aligned.
+	 * ulimit -n. P.fd (24n bytes, from calloc's alignment) first, then
+	 * P.ev, then P.member: each starts aligned for its type.
 	 */
 	size_t n = (size_t)maxfd;
 	char *block = calloc(n, sizeof(*P.fd) + sizeof(*P.ev) + sizeof(*P.member));
