@@ -7,8 +7,15 @@
  * A C client (bench/wsclient.c), so that the figure is the pipeline's, not
  * a client's event loop's.
  *
- * usage: ws-drive [-n samples] [-w secs] port
+ * With -j, the sends fall at random times against the car's telemetry, as
+ * a person's taps do. Every 100 ms exactly, they would not: the sim's ticks
+ * count from the last byte, so its tick line comes 100 ms after the last
+ * echo, and each send would go out just as that line reached the page (and
+ * ws-bridge began handing it to the watchers).
+ *
+ * usage: ws-drive [-n samples] [-w secs] [-j ms] port
  *   -w: once connected ("connected" on stderr), read for secs before measuring
+ *   -j: each gap is 100 ms +- ms/2, uniformly (a fixed seed)
  * prints each round trip in ms, one a line; the first 10 (warm-up) are not.
  */
 #include <errno.h>
@@ -63,21 +70,25 @@ int main(int argc, char **argv)
 {
 	static struct wsc_in in;
 	long samples = 300;
-	double wait_s = 0;
+	double wait_s = 0, jitter_s = 0;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "n:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:w:j:")) != -1) {
 		if (opt == 'n')
 			samples = strtol(optarg, NULL, 10);
 		else if (opt == 'w')
 			wait_s = strtod(optarg, NULL);
+		else if (opt == 'j')
+			jitter_s = strtod(optarg, NULL) / 1000;
 		else
 			break;
 	}
-	if (opt != -1 || argc - optind != 1 || samples < 1) {
-		fprintf(stderr, "usage: ws-drive [-n samples] [-w secs] port\n");
+	if (opt != -1 || argc - optind != 1 || samples < 1 || jitter_s < 0 ||
+		jitter_s >= 2 * EVERY_S) {
+		fprintf(stderr, "usage: ws-drive [-n samples] [-w secs] [-j ms] port\n");
 		return 64;
 	}
+	srand(1);
 	in.fd = wsc_connect(atoi(argv[optind]));
 	fprintf(stderr, "connected\n");
 	read_until(&in, wsc_now() + wait_s, NULL);
@@ -96,7 +107,8 @@ int main(int argc, char **argv)
 		}
 		if (k >= WARM_UP)
 			printf("%.3f\n", (wsc_now() - t0) * 1000);
-		read_until(&in, t0 + EVERY_S, NULL);
+		double gap = EVERY_S + jitter_s * ((double)rand() / RAND_MAX - 0.5);
+		read_until(&in, t0 + gap, NULL);
 	}
 	wsc_send(in.fd, WSC_TEXT, "{\"command\":\"stop\"}", 18);
 	return fclose(stdout) == 0 ? 0 : 1;
